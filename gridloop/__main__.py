@@ -1,0 +1,3 @@
+from gridloop.entrypoints.cli import main
+
+main()

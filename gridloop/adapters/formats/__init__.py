@@ -1,0 +1,1 @@
+"""The district directory format (docs/formats.md): reading and writing."""

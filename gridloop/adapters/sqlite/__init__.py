@@ -1,0 +1,1 @@
+"""SQLite storage (WAL mode, one writer), the default embedded backend."""

@@ -1,0 +1,1 @@
+"""The pure core: concepts as plain dataclasses and functions, no I/O."""

@@ -1,0 +1,26 @@
+"""Buildings and the compounds (小区) that hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Building:
+    code: str
+    name: str
+    lon: float
+    lat: float
+    address: str
+    households: int
+    compound: str  # compound name; "" when the building stands alone
+    grid_code: str = ""  # derived by spatial lookup, not imported
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A residential compound: the buildings of one grid sharing a compound name."""
+
+    grid_code: str
+    name: str
+    building_codes: tuple[str, ...]

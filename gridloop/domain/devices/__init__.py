@@ -1,0 +1,1 @@
+"""Devices and their kinds; each kind is a plug-in module under `kinds/`."""

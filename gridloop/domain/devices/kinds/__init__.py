@@ -1,0 +1,1 @@
+"""Built-in device kinds: one module per kind, each exposing `KIND`."""

@@ -1,0 +1,1 @@
+"""Services that orchestrate the domain through ports (unit of work, indexes, notifications)."""
