@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,3 +25,15 @@ class Compound:
     grid_code: str
     name: str
     building_codes: tuple[str, ...]
+
+
+def compounds_of(buildings: Iterable[Building]) -> list[Compound]:
+    """The compounds the buildings form: one per (grid, compound name), sorted."""
+    members: dict[tuple[str, str], list[str]] = {}
+    for b in buildings:
+        if b.compound:
+            members.setdefault((b.grid_code, b.compound), []).append(b.code)
+    return [
+        Compound(grid, name, tuple(sorted(codes)))
+        for (grid, name), codes in sorted(members.items())
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from gridloop.domain.buildings import Building
+from gridloop.domain.buildings import Building, compounds_of
 from gridloop.domain.devices.device import Device
 from gridloop.domain.people import Department, GridWorker, Resident
 from gridloop.domain.regions import District, Grid
@@ -31,6 +31,7 @@ class RegistryStats:
     streets: int
     communities: int
     grids: int
+    compounds: int
     buildings: int
     households: int
     workers: int
@@ -46,6 +47,7 @@ class RegistryStats:
             "streets": self.streets,
             "communities": self.communities,
             "grids": self.grids,
+            "compounds": self.compounds,
             "buildings": self.buildings,
             "households": self.households,
             "workers": self.workers,
@@ -66,6 +68,7 @@ def count_registry(registry: DistrictRegistry, kind_codes: list[str]) -> Registr
         streets=len(registry.district.streets),
         communities=len(registry.district.communities()),
         grids=len(registry.grids),
+        compounds=len(compounds_of(registry.buildings)),
         buildings=len(registry.buildings),
         households=sum(b.households for b in registry.buildings),
         workers=len(registry.workers),

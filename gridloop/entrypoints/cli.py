@@ -131,6 +131,7 @@ def stats(fmt: str, db: str | None) -> None:
         ("街道 streets", counts.streets),
         ("社区 communities", counts.communities),
         ("网格 grids", counts.grids),
+        ("小区 compounds", counts.compounds),
         ("楼栋 buildings", counts.buildings),
         ("户 households", counts.households),
         ("网格员 workers", f"{counts.workers} ({counts.full_time_workers} full-time)"),
@@ -168,3 +169,46 @@ def sim_district(preset: str, seed: int, out: Path) -> None:
         f"{len(registry.buildings)} buildings, {len(registry.workers)} workers, "
         f"{len(registry.devices)} devices, {len(registry.residents)} residents"
     )
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks: each prints one JSON line of measured figures."""
+
+
+@bench.command("lookups")
+@click.option("--points", type=int, default=1_000_000, show_default=True)
+@click.option("--grids", type=int, default=10_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_lookups(points: int, grids: int, seed: int) -> None:
+    """Point → grid lookups through the STRtree index over a synthetic tiling."""
+    from gridloop.adapters.spatial_bench import bench_lookups as run
+
+    click.echo(json.dumps({"benchmark": "lookups", **run(points, grids, seed)}))
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=Path("gridloop-demo"),
+    show_default=True,
+    help="Where the demo keeps its district files and database.",
+)
+@click.option("--fresh", is_flag=True, help="Start again from an empty directory.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(directory: Path, fresh: bool, seed: int) -> None:
+    """Build the simulated chengxi district, import it and show what it holds."""
+    import shutil
+
+    if fresh and directory.exists():
+        shutil.rmtree(directory)
+    district_dir = directory / "district"
+    db = directory / "gridloop.db"
+    ctx = click.get_current_context()
+    if not (district_dir / "district.json").exists():
+        ctx.invoke(sim_district, preset="chengxi", seed=seed, out=district_dir)
+    ctx.invoke(import_, directory=district_dir, db=str(db))
+    ctx.invoke(stats, fmt="text", db=str(db))
+    click.echo(f"\ndatabase: {db}   try: gridloop stats --db {db} --format json")

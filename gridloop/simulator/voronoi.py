@@ -41,9 +41,7 @@ def polygons_of(geom: shapely.Geometry) -> list[shapely.Polygon]:
     return [p for p in parts.tolist() if isinstance(p, shapely.Polygon) and not p.is_empty]
 
 
-def sample_in(
-    region: shapely.Geometry, n: int, rng: np.random.Generator
-) -> NDArray[np.float64]:
+def sample_in(region: shapely.Geometry, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
     """`n` uniform random points strictly inside `region`, as an (n, 2) array."""
     if n == 0:
         return np.empty((0, 2))

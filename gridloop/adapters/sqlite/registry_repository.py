@@ -228,6 +228,10 @@ class SqliteRegistryRepository:
             streets=one("SELECT COUNT(*) FROM streets"),
             communities=one("SELECT COUNT(*) FROM communities"),
             grids=one("SELECT COUNT(*) FROM grids"),
+            compounds=one(
+                "SELECT COUNT(*) FROM"
+                " (SELECT DISTINCT grid_code, compound FROM buildings WHERE compound != '')"
+            ),
             buildings=one("SELECT COUNT(*) FROM buildings"),
             households=one("SELECT COALESCE(SUM(households), 0) FROM buildings"),
             workers=one("SELECT COUNT(*) FROM workers"),

@@ -41,6 +41,10 @@ class AttrSpec:
     label_zh: str = ""
 
 
+RULE_OVERRIDES = "rules"
+"""The device attribute that overrides rule params for one device."""
+
+
 class PlacedPer(StrEnum):
     """Where the district simulator installs devices of a kind."""
 
@@ -104,11 +108,35 @@ class DeviceKind:
         for spec in self.attrs:
             if spec.required and spec.name not in attrs:
                 problems.append(f"{self.code} needs attribute {spec.name!r}")
+        if RULE_OVERRIDES in attrs:
+            problems += self._override_problems(attrs[RULE_OVERRIDES])
         for name, value in attrs.items():
             spec_or_none = specs.get(name)
             if spec_or_none is None:
                 continue  # free-form attributes (model, installer...) are kept as given
             problems += _attr_value_problems(spec_or_none, value)
+        return problems
+
+    def _override_problems(self, overrides: object) -> list[str]:
+        """Per-device rule overrides: {"rules": {rule_code: {param: number}}}."""
+        if not isinstance(overrides, dict):
+            return [f"attribute {RULE_OVERRIDES!r} must be an object of rule codes"]
+        problems: list[str] = []
+        for code, params in overrides.items():
+            try:
+                rule = self.rule(code)
+            except KeyError:
+                known = ", ".join(r.code for r in self.all_rules)
+                problems.append(f"{self.code} has no rule {code!r}; known: {known}")
+                continue
+            if not isinstance(params, dict):
+                problems.append(f"override of rule {code!r} must be an object of params")
+                continue
+            for name, value in params.items():
+                if name not in rule.params:
+                    problems.append(f"rule {code!r} has no param {name!r}")
+                elif not isinstance(value, int | float) or isinstance(value, bool):
+                    problems.append(f"param {code}.{name} must be a number, got {value!r}")
         return problems
 
 

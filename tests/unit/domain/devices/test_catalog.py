@@ -120,3 +120,18 @@ def test_discovery_waits_for_first_use() -> None:
     catalog.codes()
     catalog.codes()
     assert calls == ["loaded"]
+
+
+def test_per_device_rule_overrides_are_checked_against_the_kinds_rules() -> None:
+    from gridloop.domain.devices.catalog import default_catalog
+
+    kind = default_catalog().get("electrical_fire")
+    assert kind.attrs_problems({"rules": {"residual_current_high": {"threshold": 350}}}) == []
+    assert kind.attrs_problems({"rules": {"offline": {"minutes": 60}}}) == []
+    (unknown_rule,) = kind.attrs_problems({"rules": {"gale": {"threshold": 1}}})
+    assert "has no rule 'gale'" in unknown_rule
+    (unknown_param,) = kind.attrs_problems({"rules": {"cable_overheat": {"limit": 80}}})
+    assert "no param 'limit'" in unknown_param
+    (not_a_number,) = kind.attrs_problems({"rules": {"cable_overheat": {"threshold": "80"}}})
+    assert "must be a number" in not_a_number
+    assert kind.attrs_problems({"rules": [1]}) != []
