@@ -39,12 +39,15 @@ class ParsedRegistry:
     residents: list[Located[Resident]] = field(default_factory=list)
     departments: list[Located[Department]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    region_lines: dict[str, int] = field(default_factory=dict)  # district.json code → line
 
 
 def check_registry(parsed: ParsedRegistry, kinds: KindCatalog) -> list[Problem]:
     """Every cross-file problem; devices without a point take their building's."""
     out: list[Problem] = []
-    communities = _check_district(parsed.district, out) if parsed.district else set()
+    communities = (
+        _check_district(parsed.district, parsed.region_lines, out) if parsed.district else set()
+    )
     _unique(parsed.grids, GRIDS, "code", lambda g: g.code, out)
     for located in parsed.grids:
         g, line = located.value, located.line
@@ -83,7 +86,9 @@ def check_registry(parsed: ParsedRegistry, kinds: KindCatalog) -> list[Problem]:
     return out
 
 
-def _check_district(located: Located[District], out: list[Problem]) -> set[str]:
+def _check_district(
+    located: Located[District], lines: dict[str, int], out: list[Problem]
+) -> set[str]:
     d = located.value
     why = code_problem(d.code, Level.DISTRICT)
     if why:
@@ -92,14 +97,14 @@ def _check_district(located: Located[District], out: list[Problem]) -> set[str]:
     for s in d.streets:
         why = code_problem(s.code, Level.STREET, d.code)
         if why:
-            out.append(Problem(DISTRICT, 0, "streets.code", why))
+            out.append(Problem(DISTRICT, lines.get(s.code, 0), "streets.code", why))
         for c in s.communities:
             why = code_problem(c.code, Level.COMMUNITY, s.code)
             if why:
-                out.append(Problem(DISTRICT, 0, "communities.code", why))
+                out.append(Problem(DISTRICT, lines.get(c.code, 0), "communities.code", why))
         for code in (s.code, *(c.code for c in s.communities)):
             if code in seen:
-                out.append(Problem(DISTRICT, 0, "code", f"code {code!r} appears twice"))
+                out.append(Problem(DISTRICT, lines.get(code, 0), "code", f"{code!r} appears twice"))
             seen.add(code)
     return {c.code for c in d.communities()}
 

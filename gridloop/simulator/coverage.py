@@ -12,13 +12,10 @@ GRID_SIZE = 1e-6  # degrees: 6 decimals, about 0.1 m
 def snap_to_micro_degrees(
     regions: NDArray[np.object_], outline: shapely.Polygon
 ) -> list[shapely.Geometry]:
-    """The same tiling with every vertex on the 1e-6° lattice and neighbours sharing edges.
-
-    Rounding each region alone would move a vertex where three regions meet on one side only
-    (a T-junction between levels) and open slivers of several m². Instead all boundaries are
-    noded together with snap-rounding, the faces rebuilt, and each face given back to the
-    region it came from.
-    """
+    """The same tiling with every vertex on the 1e-6° lattice and neighbours sharing edges."""
+    # Rounding each region alone would move a vertex where three regions meet on one side only
+    # (a T-junction between levels) and open slivers of several m². So all boundaries are noded
+    # together with snap-rounding, the faces rebuilt, and each face handed back to its region.
     lines = np.append(shapely.boundary(regions), outline.boundary)
     noded = shapely.union_all(lines, grid_size=GRID_SIZE)
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))

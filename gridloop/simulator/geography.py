@@ -18,6 +18,8 @@ from gridloop.simulator.specials import carve, river_split
 from gridloop.simulator.voronoi import Frame, split
 
 MAX_RIVER_TRIES = 400
+# Streets and communities are few: relaxing them longer keeps their sizes comparable.
+UPPER_ROUNDS = 8
 T = TypeVar("T")
 
 
@@ -104,25 +106,21 @@ def build_tiling(
         max(1, round(per_street * 1.25)),
         rng,
     )
-    streets = [StreetPlan(g) for g in split(outline_m, preset.streets, rng)]
+    streets = [StreetPlan(g) for g in split(outline_m, preset.streets, rng, UPPER_ROUNDS)]
     streets = _in_reading_order(streets, [s.geom for s in streets])
     grid_counts = iter(spread(preset.grids, preset.communities, *preset.grids_per_community, rng))
     hosts = set(rng.choice(preset.communities, size=len(preset.facilities), replace=False).tolist())
     facilities = iter(preset.facilities)
     index = 0
-    for street, n_communities in zip(streets, street_counts, strict=True):
-        parts = split(street.geom, n_communities, rng)
+    for s_no, (street, n_communities) in enumerate(zip(streets, street_counts, strict=True), 1):
+        parts = split(street.geom, n_communities, rng, UPPER_ROUNDS)
         street.communities = _in_reading_order([CommunityPlan(p) for p in parts], parts)
         for community in street.communities:
-            n_grids = next(grid_counts)
             facility = next(facilities) if index in hosts else None
-            cells = split(community.geom, n_grids - (facility is not None), rng)
-            community.grids = [GridPlan(c) for c in cells]
-            if facility is not None:
-                _add_special(community, facility, rng)
+            _split_community(community, next(grid_counts), facility, rng)
             index += 1
         if progress is not None:
-            progress(f"tiled street {len(street.communities)} communities")
+            progress(f"tiling: street {s_no}/{len(streets)}")
     _add_rivers(streets, preset.rivers, rng)
     tiling = Tiling(outline, streets)
     _snap(tiling, frame)
@@ -130,10 +128,16 @@ def build_tiling(
     return tiling
 
 
-def _add_special(community: CommunityPlan, facility: Facility, rng: np.random.Generator) -> None:
-    host = max(community.grids, key=lambda g: g.geom.area)
-    host.geom, hole = carve(host.geom, facility, rng)
-    community.grids.append(GridPlan(hole, facility=facility))
+def _split_community(
+    community: CommunityPlan, n_grids: int, facility: Facility | None, rng: np.random.Generator
+) -> None:
+    """`n_grids` grids; with a facility, one of them is its special grid inside the largest."""
+    cells = split(community.geom, n_grids - (facility is not None), rng)
+    community.grids = [GridPlan(c) for c in cells]
+    if facility is not None:
+        host = max(community.grids, key=lambda g: g.geom.area)
+        host.geom, hole = carve(host.geom, facility, rng)
+        community.grids.append(GridPlan(hole, facility=facility))
 
 
 def _add_rivers(streets: list[StreetPlan], rivers: int, rng: np.random.Generator) -> None:

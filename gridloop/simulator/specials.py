@@ -35,10 +35,7 @@ def carve(
 def river_split(
     bank: shapely.Polygon, neighbour: shapely.Polygon
 ) -> tuple[shapely.MultiPolygon, shapely.Polygon] | None:
-    """A river channel across `bank` handed to `neighbour`: (two banks, neighbour + channel).
-
-    None when the pair does not split cleanly (a concave bank, a short shared edge).
-    """
+    """(two banks, neighbour + channel) for a river across `bank`; None unless it splits cleanly."""
     shared = shapely.intersection(bank.boundary, neighbour.boundary)
     if shared.length < MIN_SHARED_EDGE_M:
         return None

@@ -10,7 +10,7 @@ import shapely
 from numpy.typing import NDArray
 
 M_PER_DEG_LAT = 111_320.0
-LLOYD_ROUNDS = 2  # two relaxations already even out cell sizes; more only costs time
+LLOYD_ROUNDS = 3  # relaxations even out cell sizes; a few suffice for a lived-in unevenness
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,14 @@ def sample_in(region: shapely.Geometry, n: int, rng: np.random.Generator) -> NDA
     return np.concatenate(found)[:n]
 
 
-def split(parent: shapely.Polygon, k: int, rng: np.random.Generator) -> list[shapely.Polygon]:
+def split(
+    parent: shapely.Polygon, k: int, rng: np.random.Generator, rounds: int = LLOYD_ROUNDS
+) -> list[shapely.Polygon]:
     """`k` contiguous polygons that tile `parent` (each one Polygon, none empty)."""
     if k <= 1:
         return [parent]
     seeds = sample_in(parent, k, rng)
-    for _ in range(LLOYD_ROUNDS):
+    for _ in range(rounds):
         cells = _cells(parent, seeds)
         seeds = _centres(parent, cells)
     return _contiguous(_cells(parent, seeds))

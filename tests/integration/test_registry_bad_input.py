@@ -232,3 +232,21 @@ def test_a_file_with_a_byte_order_mark_imports(app: App, tiny_dir: Path) -> None
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     run_import(app, tiny_dir)
     assert stored_stats(app).buildings > 0
+
+
+def test_a_community_code_outside_its_street_names_its_line_in_district_json(
+    app: App, tiny_dir: Path
+) -> None:
+    path = tiny_dir / "district.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    community = doc["streets"][1]["communities"][0]["code"]
+    wrong = doc["streets"][0]["code"] + "077"  # belongs to the first street, listed in the second
+    text = path.read_text(encoding="utf-8").replace(f'"{community}"', f'"{wrong}"')
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if wrong in t)
+    with pytest.raises(InvalidInput) as refused:
+        run_import(app, tiny_dir)
+    assert any(
+        p.file == "district.json" and p.line == line and "does not start with" in p.message
+        for p in refused.value.problems
+    ), refused.value.problems

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,12 +97,12 @@ def test_a_different_district_is_refused_and_nothing_changes(
     before = stored_stats(app)
     other = tmp_path / "other"
     write_district("tiny", 1, other)
-    district = other / "district.json"
-    text = district.read_text(encoding="utf-8")
-    code = text.split('"code": "', 1)[1][:6]
-    for name in ("district.json", "grids.geojson"):
-        p = other / name
-        p.write_text(p.read_text(encoding="utf-8").replace(f'"{code}', '"630105'), encoding="utf-8")
+    code = json.loads((other / "district.json").read_text(encoding="utf-8"))["code"]
+    # Codes stand alone or after a quote, comma or ';', never after a digit or a decimal point.
+    other_code = re.compile(rf"(?<![0-9.]){code}(?=[0-9]{{3}}|\")")
+    for path in other.iterdir():
+        text = path.read_text(encoding="utf-8")
+        path.write_text(other_code.sub("630105", text), encoding="utf-8")
     with pytest.raises(InvalidInput) as refused:
         run_import(app, other)
     assert "refusing to import district 630105" in str(refused.value.problems[0])

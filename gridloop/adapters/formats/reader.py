@@ -57,8 +57,9 @@ def read_directory(directory: Path) -> ParsedRegistry:
     if not directory.is_dir():
         problems.append(Problem(str(directory), 0, "", "is not a directory"))
         return ParsedRegistry(problems=problems)
+    region_lines: dict[str, int] = {}
     return ParsedRegistry(
-        district=_read_district(directory / DISTRICT_FILE, problems),
+        district=_read_district(directory / DISTRICT_FILE, problems, region_lines),
         grids=_read_grids(directory / GRIDS_FILE, problems),
         buildings=[
             _building(r)
@@ -81,6 +82,7 @@ def read_directory(directory: Path) -> ParsedRegistry:
             )
         ],
         problems=problems,
+        region_lines=region_lines,
     )
 
 
@@ -102,7 +104,9 @@ def _str(obj: dict[str, object], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _read_district(path: Path, problems: list[Problem]) -> Located[District] | None:
+def _read_district(
+    path: Path, problems: list[Problem], region_lines: dict[str, int]
+) -> Located[District] | None:
     loaded = _load_json(path, problems)
     if loaded is None:
         return None
@@ -127,6 +131,7 @@ def _read_district(path: Path, problems: list[Problem]) -> Located[District] | N
             )
             continue
         line = lines.of(_str(s, "code"))
+        region_lines.setdefault(_str(s, "code"), line)
         for key in ("code", "name"):
             if not _str(s, key):
                 problems.append(Problem(name, line, f"{where}.{key}", "must be a non-empty string"))
@@ -141,6 +146,7 @@ def _read_district(path: Path, problems: list[Problem]) -> Located[District] | N
                 problems.append(Problem(name, line, cwhere, "needs a non-empty code and name"))
                 continue
             communities.append(Community(_str(c, "code"), _str(c, "name")))
+            region_lines.setdefault(_str(c, "code"), lines.of(_str(c, "code"), line))
         streets.append(Street(_str(s, "code"), _str(s, "name"), tuple(communities)))
     return Located(District(_str(doc, "code"), _str(doc, "name"), tuple(streets)), 1)
 

@@ -41,6 +41,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed txn
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk upserts touch many index pages
+    conn.execute("PRAGMA temp_store=MEMORY")
     migrate(conn)
     return conn
 

@@ -59,5 +59,6 @@ KIND = DeviceKind(
             title_en="No activity",
         ),
     ),
-    placement=Placement(PlacedPer.ELDERLY_RESIDENT, share=0.6),
+    # Care-device schemes cover a minority of those living alone (Shanghai, Ningbo pilots).
+    placement=Placement(PlacedPer.ELDERLY_RESIDENT, share=0.08),
 )

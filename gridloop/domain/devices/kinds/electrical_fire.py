@@ -52,5 +52,5 @@ KIND = DeviceKind(
             title_en="Cable overheating",
         ),
     ),
-    placement=Placement(PlacedPer.BUILDING, share=0.5, attr_choices={"circuits": (4, 8, 12)}),
+    placement=Placement(PlacedPer.BUILDING, share=0.35, attr_choices={"circuits": (4, 8, 12)}),
 )

@@ -3,7 +3,7 @@
 import pytest
 
 from gridloop.domain.devices.catalog import default_catalog
-from gridloop.domain.devices.kind import DeviceKind, PlacedPer
+from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.devices.rules import (
     EventIs,
     Outside,
@@ -253,13 +253,3 @@ def test_id_prefixes_tell_kinds_apart() -> None:
 def test_the_simulator_installs_every_kind() -> None:
     for k in CATALOG:
         assert 0 < k.placement.share <= 1 and k.placement.count >= 1
-
-
-def test_a_chengxi_sized_district_gets_five_to_six_and_a_half_thousand_devices() -> None:
-    # The chengxi preset: ~5,000 buildings, ~1,100 compounds, 48 communities; elderly residents
-    # living alone are counted from 0 to 1,500 since the preset decides how many it tags.
-    units = {PlacedPer.BUILDING: 5_000, PlacedPer.COMPOUND: 1_100, PlacedPer.COMMUNITY: 48}
-    for elderly_alone in (0, 1_500):
-        units[PlacedPer.ELDERLY_RESIDENT] = elderly_alone
-        total = sum(k.placement.share * k.placement.count * units[k.placement.per] for k in CATALOG)
-        assert 5_000 <= total <= 6_500

@@ -1,0 +1,1 @@
+"""The district simulator: generated districts for tests, demos and load runs."""
