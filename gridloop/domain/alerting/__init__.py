@@ -1,0 +1,1 @@
+"""Alerts: the event-time rule engine and the alert changes it emits."""
