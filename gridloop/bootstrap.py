@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from gridloop.adapters.geometry_checks import grid_geometry_problems
 from gridloop.adapters.spatial_index import GridIndex
+from gridloop.adapters.sqlite.database import connect
+from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
+from gridloop.adapters.telemetry.decoder import TelemetryDecoder
 from gridloop.config import Settings
+from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.regions import Grid
+from gridloop.domain.telemetry import IntakeLimits
+from gridloop.service_layer.ingest import IngestPipeline
 from gridloop.service_layer.ports import GeometryChecker, GridLocator
+from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
 
 ENTRY_POINT_GROUP = "gridloop.device_kinds"
 
@@ -42,6 +49,43 @@ class App:
 
     def build_locator(self, grids: Sequence[Grid]) -> GridLocator:
         return build_locator(grids)
+
+    def telemetry_store(self) -> SqliteTelemetryStore:
+        return SqliteTelemetryStore(connect(self.settings.db_path))
+
+    def intake_limits(self) -> IntakeLimits:
+        return IntakeLimits(
+            max_future_ms=self.settings.max_future_s * 1000,
+            max_age_ms=self.settings.max_age_s * 1000,
+        )
+
+    def pipeline(
+        self,
+        clock: Callable[[], int],
+        publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
+        checkpoint_every: int = 1_000_000,
+    ) -> IngestPipeline:
+        """The telemetry pipeline on this database, its engine restored after any restart."""
+        uow = self.unit_of_work()
+        try:
+            with uow:
+                devices = uow.registry.devices()
+        finally:
+            uow.close()
+
+        def make_decoder(device_kinds: Mapping[str, str]) -> TelemetryDecoder:
+            return TelemetryDecoder(device_kinds, self.kinds, self.intake_limits())
+
+        return build_pipeline(
+            devices,
+            self.kinds,
+            checked_rule_config(self.kinds, self.settings.rule_params()),
+            self.telemetry_store(),
+            make_decoder,
+            clock,
+            publish,
+            checkpoint_every,
+        )
 
 
 def bootstrap(settings: Settings) -> App:

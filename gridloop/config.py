@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = "gridloop.db"
 
 
+class ConfigError(ValueError):
+    """A configuration file that cannot be used, with where and why."""
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path
+    rules_path: Path | None = None  # TOML: [electrical_fire.residual_current_high] threshold = 320
+    max_future_s: int = 300
+    max_age_s: int = 7 * 24 * 3600
+    readings_retention_days: int = 90
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
-        return cls(db_path=Path(db or os.environ.get("GRIDLOOP_DB") or DEFAULT_DB))
+        env = os.environ
+        rules = env.get("GRIDLOOP_RULES")
+        return cls(
+            db_path=Path(db or env.get("GRIDLOOP_DB") or DEFAULT_DB),
+            rules_path=Path(rules) if rules else None,
+            max_future_s=int(env.get("GRIDLOOP_MAX_FUTURE_S", 300)),
+            max_age_s=int(env.get("GRIDLOOP_MAX_AGE_S", 7 * 24 * 3600)),
+            readings_retention_days=int(env.get("GRIDLOOP_RETENTION_DAYS", 90)),
+        )
+
+    def rule_params(self) -> dict[str, dict[str, float]]:
+        """Kind-level rule parameters from the rules file: {"kind.rule": {param: value}}."""
+        if self.rules_path is None:
+            return {}
+        try:
+            doc = tomllib.loads(self.rules_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{self.rules_path}: {e}") from e
+        params: dict[str, dict[str, float]] = {}
+        for kind, rules in doc.items():
+            if not isinstance(rules, dict):
+                raise ConfigError(f"{self.rules_path}: [{kind}] must be a table of rules")
+            for rule, values in rules.items():
+                if not isinstance(values, dict) or not all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in values.values()
+                ):
+                    raise ConfigError(
+                        f"{self.rules_path}: [{kind}.{rule}] must map params to numbers"
+                    )
+                params[f"{kind}.{rule}"] = {k: float(v) for k, v in values.items()}
+        return params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(slots=True)
@@ -16,7 +17,43 @@ class Message:
     event: str | None = None
     attrs: dict[str, object] | None = None
 
-    @property
-    def is_heartbeat(self) -> bool:
-        """No event and no values beyond status values: it only says the device is alive."""
-        return self.event is None and not self.values
+
+class RejectReason(StrEnum):
+    """Why a message was refused; each reason has its own counter."""
+
+    MALFORMED = "malformed"  # not JSON, not an object, or a required field missing
+    TOO_LARGE = "too_large"
+    UNKNOWN_DEVICE = "unknown_device"
+    UNAUTHORIZED = "unauthorized"
+    BAD_TYPE = "bad_type"
+    BAD_TIMESTAMP = "bad_timestamp"
+    NOT_FINITE = "not_finite"
+    OUT_OF_RANGE = "out_of_range"
+    UNKNOWN_VALUE = "unknown_value"
+    UNKNOWN_EVENT = "unknown_event"
+    TS_FUTURE = "ts_future"
+    TS_TOO_OLD = "ts_too_old"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A refused message: why, where (line or index in its batch), and the detail."""
+
+    reason: RejectReason
+    position: int
+    detail: str
+    device_id: str = ""
+
+    def __str__(self) -> str:
+        who = f" {self.device_id}" if self.device_id else ""
+        return f"#{self.position}{who}: {self.reason.value}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """Bounds a message must respect (configurable)."""
+
+    max_bytes: int = 64 * 1024
+    max_future_ms: int = 5 * 60 * 1000
+    max_age_ms: int = 7 * 24 * 3600 * 1000

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from gridloop import __version__
+from gridloop.entrypoints.cli_server import serve, token
+from gridloop.entrypoints.cli_telemetry import alerts, ingest
 from gridloop.entrypoints.progress import steps
 
 db_option = click.option(
@@ -34,6 +36,10 @@ def _app(db: str | None):  # type: ignore[no-untyped-def]
 @click.version_option(__version__, prog_name="gridloop")
 def main() -> None:
     """gridloop: grid-based community governance (网格化社会治理)."""
+
+
+for command in (ingest, alerts, serve, token):
+    main.add_command(command)
 
 
 @main.command()
@@ -184,7 +190,32 @@ def bench_lookups(points: int, grids: int, seed: int) -> None:
     """Point → grid lookups through the STRtree index over a synthetic tiling."""
     from gridloop.adapters.spatial_bench import bench_lookups as run
 
-    click.echo(json.dumps({"benchmark": "lookups", **run(points, grids, seed)}))
+    _record({"benchmark": "lookups", **run(points, grids, seed)})
+
+
+@bench.command("ingest")
+@click.option("--preset", type=click.Choice(["tiny", "chengxi", "city"]), default="chengxi")
+@click.option("--hours", type=float, default=24, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_ingest(preset: str, hours: float, seed: int) -> None:
+    """A simulated stream through the whole pipeline, and the floor on the same bytes."""
+    from gridloop.benchmarks.ingest_bench import bench_ingest as run
+
+    with steps("bench ingest") as show:
+        result = run(preset, hours, seed, show)
+    _record(result)
+
+
+def _record(result: dict[str, object]) -> None:
+    """Print the benchmark's JSON line and append it to bench/results/<name>.jsonl."""
+    from datetime import UTC, datetime
+
+    line = json.dumps({**result, "at": datetime.now(UTC).isoformat(timespec="seconds")})
+    click.echo(line)
+    folder = Path("bench/results")
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{result['benchmark']}.jsonl").open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 @main.command()

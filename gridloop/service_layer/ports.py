@@ -6,16 +6,19 @@ bulk upserts in one transaction, never one round trip per record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
+from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.buildings import Building
 from gridloop.domain.devices.device import Device
 from gridloop.domain.people import Department, GridWorker, Resident
 from gridloop.domain.problems import Problem
 from gridloop.domain.regions import District, Grid
 from gridloop.domain.registry import DistrictRegistry, RegistryStats
+from gridloop.domain.telemetry import Message, Rejection
 
 
 class RegistryRepository(Protocol):
@@ -32,6 +35,7 @@ class RegistryRepository(Protocol):
     def upsert_departments(self, departments: Sequence[Department]) -> None: ...
 
     def grids(self) -> list[Grid]: ...
+    def devices(self) -> list[Device]: ...
     def load(self) -> DistrictRegistry | None:
         """The whole registry, or None for an empty database."""
         ...
@@ -46,7 +50,8 @@ class RegistryRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: commit explicitly, roll back on leaving without commit."""
 
-    registry: RegistryRepository
+    @property
+    def registry(self) -> RegistryRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -69,3 +74,76 @@ class GeometryChecker(Protocol):
     """Problems of the grids' polygons: invalid shapes and overlaps (with the grids' lines)."""
 
     def __call__(self, grids: Sequence[tuple[Grid, int]], file: str) -> list[Problem]: ...
+
+
+Decoded = tuple[list[Message], list[bytes], list[int], list[Rejection]]
+"""Accepted messages, their raw JSON bytes and positions (same order), and the rejections."""
+
+Aggregates = Mapping[tuple[str, str, int], list[float]]
+"""(device, field, hour start ms) → [count, sum, min, max]."""
+
+
+@dataclass(frozen=True)
+class DevicePlace:
+    """Where an alert's device is: copied onto the alert so alert lists need no join."""
+
+    kind: str
+    building_code: str
+    grid_code: str
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    id: int
+    device_id: str
+    kind: str
+    rule: str
+    severity: str
+    status: str
+    started_at: int
+    cleared_at: int | None
+    occurrences: int
+    building_code: str
+    grid_code: str
+    case_id: int | None
+
+
+class TelemetryDecoder(Protocol):
+    def decode_lines(
+        self, lines: Sequence[bytes], now_ms: int | None, first: int = 1
+    ) -> Decoded: ...
+    def decode_objects(self, objs: Sequence[object], now_ms: int | None) -> Decoded: ...
+
+
+class TelemetryStore(Protocol):
+    """Append-only readings, alerts, counters and the engine checkpoint."""
+
+    def write_batch(
+        self,
+        readings: Sequence[tuple[str, int, int, bytes]],
+        changes: Sequence[AlertChange],
+        places: Mapping[str, DevicePlace],
+        counters: Mapping[str, int],
+    ) -> int:
+        """Store one batch atomically; returns the id of the last reading stored."""
+        ...
+
+    def apply_changes(
+        self, changes: Sequence[AlertChange], places: Mapping[str, DevicePlace]
+    ) -> None: ...
+    def checkpoint(
+        self,
+        reading_id: int,
+        engine: Mapping[str, object],
+        seqs: Mapping[str, object],
+        aggregates: Aggregates,
+        saved_at: int,
+    ) -> None: ...
+    def load_checkpoint(self) -> tuple[int, dict[str, object], dict[str, object]] | None: ...
+    def readings_after(
+        self, reading_id: int, chunk: int = 10_000
+    ) -> Iterator[list[tuple[int, bytes]]]: ...
+    def alerts(
+        self, status: str | None = None, rule: str | None = None, since: int | None = None
+    ) -> list[AlertRow]: ...
+    def counters(self) -> dict[str, int]: ...

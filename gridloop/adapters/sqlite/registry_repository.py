@@ -167,6 +167,15 @@ class SqliteRegistryRepository:
             )
         ]
 
+    def devices(self) -> list[Device]:
+        return [
+            Device(i, k, b, lon, lat, json.loads(a), g)
+            for i, k, b, lon, lat, a, g in self._conn.execute(
+                "SELECT id, kind, building_code, lon, lat, attrs, grid_code"
+                " FROM devices ORDER BY id"
+            )
+        ]
+
     def load(self) -> DistrictRegistry | None:
         district = self.district()
         if district is None:
@@ -191,13 +200,7 @@ class SqliteRegistryRepository:
                 GridWorker(i, n, p, tuple(worker_grids[i]), Employment(e))
                 for i, n, p, e in q("SELECT id, name, phone, employment FROM workers ORDER BY id")
             ),
-            devices=tuple(
-                Device(i, k, b, lon, lat, json.loads(a), g)
-                for i, k, b, lon, lat, a, g in q(
-                    "SELECT id, kind, building_code, lon, lat, attrs, grid_code"
-                    " FROM devices ORDER BY id"
-                )
-            ),
+            devices=tuple(self.devices()),
             residents=tuple(
                 Resident(i, n, b, room, p, _tags(t), e)
                 for i, n, b, room, p, t, e in q(

@@ -1,0 +1,175 @@
+"""Telemetry on SQLite: readings appended per batch, alerts upserted, engine checkpoints."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import orjson
+
+from gridloop.adapters.sqlite.database import transaction
+from gridloop.domain.alerting.changes import AlertChange, ChangeKind
+from gridloop.service_layer.ports import Aggregates, AlertRow, DevicePlace
+
+
+class SqliteTelemetryStore:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def write_batch(
+        self,
+        readings: Sequence[tuple[str, int, int, bytes]],
+        changes: Sequence[AlertChange],
+        places: Mapping[str, DevicePlace],
+        counters: Mapping[str, int],
+    ) -> int:
+        """Append readings, apply alert changes and add counters in one transaction."""
+        with transaction(self._conn) as conn:
+            if readings:
+                conn.executemany(
+                    "INSERT INTO readings (device_id, ts, seq, message) VALUES (?, ?, ?, ?)",
+                    readings,
+                )
+            self._apply(changes, places)
+            self._count(counters)
+            last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM readings").fetchone()[0]
+        return int(last)
+
+    def apply_changes(
+        self, changes: Sequence[AlertChange], places: Mapping[str, DevicePlace]
+    ) -> None:
+        """Alert changes alone (timers fired by the clock, or a replay after restart)."""
+        if not changes:
+            return
+        with transaction(self._conn):
+            self._apply(changes, places)
+
+    def _apply(self, changes: Sequence[AlertChange], places: Mapping[str, DevicePlace]) -> None:
+        # Idempotent by (device, rule, started_at): a replay after a restart re-applies safely.
+        opened, updated, cleared = [], [], []
+        for c in changes:
+            key = (c.device_id, c.rule, c.started_at)
+            if c.change is ChangeKind.OPENED:
+                p = places[c.device_id]
+                opened.append(
+                    (
+                        c.device_id,
+                        p.kind,
+                        c.rule,
+                        c.severity.label,
+                        c.started_at,
+                        c.occurrences,
+                        p.building_code,
+                        p.grid_code,
+                    )
+                )
+            elif c.change is ChangeKind.UPDATED:
+                updated.append((c.occurrences, c.severity.label, *key))
+            else:
+                cleared.append((c.at, c.occurrences, *key))
+        conn = self._conn
+        if opened:
+            conn.executemany(
+                "INSERT OR IGNORE INTO alerts (device_id, kind, rule, severity, status, started_at,"
+                " occurrences, building_code, grid_code) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+                opened,
+            )
+        if updated:
+            conn.executemany(
+                "UPDATE alerts SET occurrences = ?, severity = ?"
+                " WHERE device_id = ? AND rule = ? AND started_at = ?",
+                updated,
+            )
+        if cleared:
+            conn.executemany(
+                "UPDATE alerts SET status = 'cleared', cleared_at = ?, occurrences = ?"
+                " WHERE device_id = ? AND rule = ? AND started_at = ?",
+                cleared,
+            )
+
+    def _count(self, counters: Mapping[str, int]) -> None:
+        if counters:
+            self._conn.executemany(
+                "INSERT INTO intake_counters (reason, n) VALUES (?, ?)"
+                " ON CONFLICT(reason) DO UPDATE SET n = n + excluded.n",
+                list(counters.items()),
+            )
+
+    def checkpoint(
+        self,
+        reading_id: int,
+        engine: Mapping[str, object],
+        seqs: Mapping[str, object],
+        aggregates: Aggregates,
+        saved_at: int,
+    ) -> None:
+        """Save the engine state and flush the hourly aggregates it has accumulated, atomically."""
+        with transaction(self._conn) as conn:
+            conn.executemany(
+                "INSERT INTO reading_hourly (device_id, field, hour, n, total, low, high)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device_id, field, hour) DO UPDATE SET"
+                " n = n + excluded.n, total = total + excluded.total,"
+                " low = MIN(low, excluded.low), high = MAX(high, excluded.high)",
+                [(d, f, h, *agg) for (d, f, h), agg in aggregates.items()],
+            )
+            conn.execute(
+                "INSERT INTO engine_checkpoint (id, reading_id, engine, seqs, saved_at)"
+                " VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " reading_id = excluded.reading_id, engine = excluded.engine,"
+                " seqs = excluded.seqs, saved_at = excluded.saved_at",
+                (reading_id, orjson.dumps(engine), orjson.dumps(seqs), saved_at),
+            )
+
+    def load_checkpoint(self) -> tuple[int, dict[str, object], dict[str, object]] | None:
+        row = self._conn.execute(
+            "SELECT reading_id, engine, seqs FROM engine_checkpoint WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return int(row[0]), orjson.loads(row[1]), orjson.loads(row[2])
+
+    def readings_after(
+        self, reading_id: int, chunk: int = 10_000
+    ) -> Iterator[list[tuple[int, bytes]]]:
+        """Stored readings after `reading_id`, in arrival order, a chunk at a time."""
+        last = reading_id
+        while True:
+            rows = self._conn.execute(
+                "SELECT id, message FROM readings WHERE id > ? ORDER BY id LIMIT ?", (last, chunk)
+            ).fetchall()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    def alerts(
+        self, status: str | None = None, rule: str | None = None, since: int | None = None
+    ) -> list[AlertRow]:
+        where, args = [], []
+        for clause, value in (
+            ("status = ?", status),
+            ("rule = ?", rule),
+            ("started_at >= ?", since),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        sql = "SELECT * FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self._conn.execute(sql + " ORDER BY started_at, id", args).fetchall()
+        return [AlertRow(*row) for row in rows]
+
+    def counters(self) -> dict[str, int]:
+        return dict(self._conn.execute("SELECT reason, n FROM intake_counters ORDER BY reason"))
+
+    def delete_readings_before(self, ts_ms: int) -> int:
+        """Retention: drop raw readings older than `ts_ms` (hourly aggregates stay)."""
+        cur = self._conn.execute("DELETE FROM readings WHERE ts < ?", (ts_ms,))
+        return cur.rowcount
+
+    def readings_count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM readings").fetchone()[0])
+
+
+def places_of(devices: Iterable[tuple[str, str, str, str]]) -> dict[str, DevicePlace]:
+    """(id, kind, building_code, grid_code) rows → places."""
+    return {d: DevicePlace(k, b, g) for d, k, b, g in devices}

@@ -1,0 +1,1 @@
+"""Telemetry intake adapters: decoding, the file, HTTP and MQTT doors."""

@@ -1,0 +1,235 @@
+"""Rules compiled once per device: resolved params as numbers, fields and comparisons.
+
+The engine's per-message work then reads plain attributes of slots objects, never a RuleSpec.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from gridloop.domain.alerting.params import DeviceProfile, RuleConfig, number, resolve_params
+from gridloop.domain.alerting.state import NEVER, RuleState
+from gridloop.domain.devices.kind import DeviceKind
+from gridloop.domain.devices.rules import (
+    EventIs,
+    Outside,
+    Quiet,
+    RuleSpec,
+    Severity,
+    Silent,
+    Threshold,
+)
+from gridloop.domain.telemetry import Message
+
+Compare = Callable[[float, float], bool]
+
+_OPS: Final[dict[str, Compare]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+VALUE, EVENT, SILENT, QUIET = 0, 1, 2, 3
+"""Rule forms: value (Threshold/Outside, maybe or-ed with events), event, offline, inactivity."""
+
+INHIBITORS: Final = frozenset({"smart_breaker.trip"})
+"""Rules whose active alert inhibits offline alerts in the device's building."""
+
+DEFAULT_OFFLINE_MS: Final = 30 * 60_000
+
+IRRELEVANT, MISS, HIT = -1, 0, 1
+
+
+class _ValueCond:
+    __slots__ = ("bound", "cmp", "field")
+
+    def __init__(self, field: str, cmp: Compare, bound: float) -> None:
+        self.field, self.cmp, self.bound = field, cmp, bound
+
+    def test(self, m: Message) -> int:
+        v = m.values.get(self.field)
+        if v is None:
+            return IRRELEVANT
+        return HIT if self.cmp(v, self.bound) else MISS
+
+
+class _OutsideCond:
+    __slots__ = ("field", "high", "low")
+
+    def __init__(self, field: str, low: float, high: float) -> None:
+        self.field, self.low, self.high = field, low, high
+
+    def test(self, m: Message) -> int:
+        v = m.values.get(self.field)
+        if v is None:
+            return IRRELEVANT
+        return HIT if v < self.low or v > self.high else MISS
+
+
+class _EventCond:
+    __slots__ = ("attr", "bound", "cmp", "event")
+
+    def __init__(
+        self, event: str, attr: str | None = None, cmp: Compare | None = None, bound: float = 0
+    ) -> None:
+        self.event, self.attr, self.cmp, self.bound = event, attr, cmp, bound
+
+    def test(self, m: Message) -> int:
+        if m.event != self.event:
+            return IRRELEVANT
+        if self.attr is None or self.cmp is None:
+            return HIT
+        v = number((m.attrs or {}).get(self.attr))
+        return HIT if v is not None and self.cmp(v, self.bound) else MISS
+
+
+_Cond = _ValueCond | _OutsideCond | _EventCond
+
+
+class CompiledRule(RuleState):
+    """One rule of one device: its state plus everything needed to evaluate it."""
+
+    __slots__ = (
+        "base",
+        "bound",
+        "clear_after",
+        "cmp",
+        "conds",
+        "consecutive",
+        "field",
+        "fields",
+        "form",
+        "full",
+        "inhibits",
+        "period",
+        "sev_attr",
+        "sev_levels",
+    )
+
+    def __init__(self, kind: DeviceKind, spec: RuleSpec, form: int, conds: list[_Cond]) -> None:
+        super().__init__(spec.code, spec.severity)
+        self.full = f"{kind.code}.{spec.code}"
+        self.form = form
+        self.base = spec.severity
+        self.consecutive = spec.consecutive
+        self.clear_after = spec.clear_after
+        self.conds = tuple(conds)
+        self.inhibits = self.full in INHIBITORS
+        by = spec.severity_by
+        self.sev_attr = by.attr if by else None
+        self.sev_levels: Mapping[str, Severity] = by.levels if by else {}
+        # The fast path: one plain threshold on a value, no events, no severity by attribute.
+        single = conds[0] if len(conds) == 1 else None
+        self.field: str | None = None
+        self.cmp: Compare = operator.ge
+        self.bound = 0.0
+        if isinstance(single, _ValueCond):
+            self.cmp, self.bound = single.cmp, single.bound
+            if by is None:
+                self.field = single.field
+        self.fields: tuple[str, ...] = ()  # inactivity: the activity fields
+        self.period = 0  # timer rules: the window in ms
+
+    def match(self, m: Message) -> int:
+        """HIT when any condition holds, MISS when relevant only, else IRRELEVANT."""
+        result = IRRELEVANT
+        for c in self.conds:
+            r = c.test(m)
+            if r == HIT:
+                return HIT
+            if r == MISS:
+                result = MISS
+        return result
+
+    def severity_of(self, m: Message) -> Severity:
+        if self.sev_attr is None or not m.attrs:
+            return self.base
+        v = m.attrs.get(self.sev_attr)
+        level = self.sev_levels.get(v) if isinstance(v, str) else None
+        return self.base if level is None or level < self.base else level
+
+
+class CompiledDevice:
+    """A device's compiled rules and its per-device state (last evaluated ts)."""
+
+    __slots__ = (
+        "building",
+        "by_code",
+        "event_rules",
+        "id",
+        "kind",
+        "last",
+        "off_ms",
+        "quiet",
+        "rules",
+        "silent",
+        "value_rules",
+    )
+
+    def __init__(self, profile: DeviceProfile, rules: list[CompiledRule]) -> None:
+        self.id = profile.id
+        self.kind = profile.kind
+        self.building = profile.building_code
+        self.last = NEVER
+        self.rules = rules
+        self.by_code = {r.code: r for r in rules}
+        self.value_rules = tuple(r for r in rules if r.form == VALUE)
+        self.silent = tuple(r for r in rules if r.form == SILENT)
+        self.quiet = tuple(r for r in rules if r.form == QUIET)
+        events: dict[str, list[CompiledRule]] = {}
+        for r in rules:
+            if r.form == EVENT:
+                for c in r.conds:
+                    if isinstance(c, _EventCond) and r not in events.get(c.event, []):
+                        events.setdefault(c.event, []).append(r)
+        self.event_rules = {e: tuple(rs) for e, rs in events.items()}
+        # Inactivity only opens while the device still reports within the offline window.
+        self.off_ms = self.silent[0].period if self.silent else DEFAULT_OFFLINE_MS
+
+
+def compile_device(kind: DeviceKind, profile: DeviceProfile, config: RuleConfig) -> CompiledDevice:
+    rules = [r for spec in kind.all_rules if (r := _compile(kind, spec, profile, config))]
+    return CompiledDevice(profile, rules)
+
+
+def _compile(
+    kind: DeviceKind, spec: RuleSpec, profile: DeviceProfile, config: RuleConfig
+) -> CompiledRule | None:
+    """The rule for this device, or None when it cannot be evaluated (overload without rated_a)."""
+    params = resolve_params(kind, spec, profile.attrs, config)
+    conds: list[_Cond] = []
+    timer: Quiet | Silent | None = None
+    for c in spec.conditions:
+        if isinstance(c, Threshold):
+            bound = _bound(c, params, profile.attrs)
+            if bound is not None:
+                conds.append(_ValueCond(c.field, _OPS[c.op], bound))
+        elif isinstance(c, Outside):
+            conds.append(_OutsideCond(c.field, params[c.low], params[c.high]))
+        elif isinstance(c, EventIs):
+            t = c.attr_threshold
+            if t is None:
+                conds.append(_EventCond(c.event))
+            elif (bound := _bound(t, params, profile.attrs)) is not None:
+                conds.append(_EventCond(c.event, t.field, _OPS[t.op], bound))
+        else:
+            timer = c
+    if isinstance(timer, Silent):
+        rule = CompiledRule(kind, spec, SILENT, [])
+        rule.period = round(params[timer.minutes] * 60_000)
+        return rule
+    if isinstance(timer, Quiet):
+        rule = CompiledRule(kind, spec, QUIET, [])
+        rule.fields = timer.fields
+        rule.period = round(params[timer.hours] * 3_600_000)
+        return rule
+    if not conds:
+        return None
+    return CompiledRule(kind, spec, EVENT if spec.is_event else VALUE, conds)
+
+
+def _bound(t: Threshold, params: Mapping[str, float], attrs: Mapping[str, object]) -> float | None:
+    return params[t.param] if t.attr is None else number(attrs.get(t.attr))

@@ -1,0 +1,65 @@
+"""Recognising redelivered messages by (device_id, seq) with a bounded memory per device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WINDOW = 1024
+"""How many seqs below a device's highest seq are remembered exactly."""
+
+_FULL = (1 << WINDOW) - 1
+
+
+@dataclass(slots=True)
+class SeqWindow:
+    """The highest seq seen and a bitmap of the WINDOW seqs below it (bit i: highest - i seen)."""
+
+    highest: int
+    seen: int
+    last_ts: int
+
+    def accept(self, seq: int, ts: int) -> bool:
+        """Record (seq, ts); False when it is a redelivery of a message already accepted."""
+        delta = seq - self.highest
+        if delta > 0:
+            self.seen = ((self.seen << delta) | 1) & _FULL if delta < WINDOW else 1
+            self.highest = seq
+        elif -delta < WINDOW:
+            bit = 1 << -delta
+            if self.seen & bit:
+                return False
+            self.seen |= bit
+        elif ts > self.last_ts:
+            # Far below the window yet newer: the device restarted its counter.
+            self.highest, self.seen = seq, 1
+        else:
+            return False
+        self.last_ts = max(self.last_ts, ts)
+        return True
+
+
+class SeqWindows:
+    """Every device's window; snapshot() and restore() keep it across restarts."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, SeqWindow] = {}
+
+    def accept(self, device_id: str, seq: int, ts: int) -> bool:
+        window = self._windows.get(device_id)
+        if window is None:
+            self._windows[device_id] = SeqWindow(seq, 1, ts)
+            return True
+        return window.accept(seq, ts)
+
+    def snapshot(self) -> dict[str, list[object]]:
+        # The bitmap is wider than JSON numbers allow: keep it as hex text.
+        return {d: [w.highest, format(w.seen, "x"), w.last_ts] for d, w in self._windows.items()}
+
+    @classmethod
+    def restore(cls, snapshot: dict[str, list[object]]) -> SeqWindows:
+        windows = cls()
+        windows._windows = {
+            d: SeqWindow(int(str(h)), int(str(s), 16), int(str(t)))
+            for d, (h, s, t) in snapshot.items()
+        }
+        return windows

@@ -1,0 +1,86 @@
+"""`gridloop serve` and `gridloop token`: the HTTP door and its credentials."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=None)
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8080, show_default=True)
+def serve(db: str | None, host: str, port: int) -> None:
+    """Run the HTTP server (telemetry intake, alerts, /metrics)."""
+    import uvicorn
+
+    from gridloop.config import Settings
+    from gridloop.entrypoints.web.app import create_app
+
+    uvicorn.run(create_app(Settings.from_env(db)), host=host, port=port, log_level="info")
+
+
+@click.group()
+def token() -> None:
+    """Issue intake credentials for devices and gateways (each token is shown once)."""
+
+
+@token.command("device")
+@click.argument("device_ids", nargs=-1)
+@click.option("--all", "all_devices", is_flag=True, help="Every device of the registry.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write device_id,token CSV here.")
+@db_option
+def token_device(
+    device_ids: tuple[str, ...], all_devices: bool, out: Path | None, db: str | None
+) -> None:
+    """New tokens for devices (HTTP bearer token and MQTT password)."""
+    from gridloop.adapters.sqlite.database import connect
+    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
+    from gridloop.bootstrap import bootstrap
+    from gridloop.config import Settings
+
+    app = bootstrap(Settings.from_env(db))
+    uow = app.unit_of_work()
+    with uow:
+        known = {d.id for d in uow.registry.devices()}
+    uow.close()
+    wanted = sorted(known) if all_devices else list(device_ids)
+    unknown = [d for d in wanted if d not in known]
+    if unknown or not wanted:
+        raise click.ClickException(
+            f"unknown device(s): {', '.join(unknown)}" if unknown else "name devices or --all"
+        )
+    issued = SqliteTokenStore(connect(app.settings.db_path)).issue_device_tokens(
+        wanted, int(time.time() * 1000)
+    )
+    if out is None:
+        writer = csv.writer(sys.stdout)
+    else:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # secrets: owner only
+        writer = csv.writer(os.fdopen(fd, "w", newline=""))
+    writer.writerow(["device_id", "token"])
+    writer.writerows(issued)
+    if out is not None:
+        click.echo(f"{len(issued)} device token(s) written to {out}", err=True)
+
+
+@token.command("gateway")
+@click.option("--scope", default="", help="Region code prefix the gateway covers ('' = district).")
+@click.option("--label", required=True)
+@db_option
+def token_gateway(scope: str, label: str, db: str | None) -> None:
+    """A new gateway token covering every device of a region."""
+    from gridloop.adapters.sqlite.database import connect
+    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
+    from gridloop.config import Settings
+
+    settings = Settings.from_env(db)
+    store = SqliteTokenStore(connect(settings.db_path))
+    click.echo(store.issue_gateway_token(scope, label, int(time.time() * 1000)))

@@ -1,0 +1,1 @@
+"""The HTTP application (FastAPI), built by a factory from settings."""

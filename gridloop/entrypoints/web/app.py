@@ -1,0 +1,66 @@
+"""The web application factory: nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from gridloop import __version__
+from gridloop.adapters.sqlite.database import connect
+from gridloop.adapters.sqlite.token_store import SqliteTokenStore
+from gridloop.bootstrap import bootstrap
+from gridloop.config import Settings
+from gridloop.entrypoints.web.metrics import render_metrics
+from gridloop.entrypoints.web.state import WebState
+from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
+
+TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
+CHECKPOINT_S = 60.0
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        core = bootstrap(settings)
+        pipeline = core.pipeline(clock=lambda: int(time.time() * 1000))
+        state = WebState(
+            pipeline, core.telemetry_store(), SqliteTokenStore(connect(settings.db_path))
+        )
+        app.state.gridloop = state
+        task = asyncio.create_task(_clock(state))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            state.checkpoint()
+
+    app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
+    app.include_router(telemetry_router)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    def metrics(request: Request) -> str:
+        state: WebState = request.app.state.gridloop
+        return render_metrics(state.store.counters())
+
+    return app
+
+
+async def _clock(state: WebState) -> None:
+    last_checkpoint = time.monotonic()
+    while True:
+        await asyncio.sleep(TICK_S)
+        await asyncio.to_thread(state.tick)
+        if time.monotonic() - last_checkpoint > CHECKPOINT_S:
+            await asyncio.to_thread(state.checkpoint)
+            last_checkpoint = time.monotonic()

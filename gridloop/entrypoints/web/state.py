@@ -1,0 +1,78 @@
+"""What the web app holds while it runs: the pipeline (one writer), stores, credentials."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from anyio import to_thread
+
+from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
+from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
+from gridloop.service_layer.ingest import IngestPipeline
+
+CREDENTIAL_TTL_S = 60.0
+
+
+class WebState:
+    def __init__(
+        self, pipeline: IngestPipeline, store: SqliteTelemetryStore, tokens: SqliteTokenStore
+    ) -> None:
+        self.pipeline, self.store, self.tokens = pipeline, store, tokens
+        self._lock = threading.Lock()  # the pipeline is the single writer
+        self._credentials: dict[str, tuple[float, Credential | None]] = {}
+
+    def authenticate(self, token: str) -> Credential | None:
+        cached = self._credentials.get(token)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        with self._lock:
+            credential = self.tokens.lookup(token)
+        if len(self._credentials) > 100_000:
+            self._credentials.clear()
+        self._credentials[token] = (time.monotonic() + CREDENTIAL_TTL_S, credential)
+        return credential
+
+    def count_unauthorized(self) -> None:
+        with self._lock:
+            self.pipeline.count_rejected("unauthorized")
+
+    def allows(self, credential: Credential):  # type: ignore[no-untyped-def]
+        """The devices this credential may speak for."""
+        if credential.kind == "device":
+            return lambda device_id: device_id == credential.device_id
+        scope = credential.scope or ""
+        places = self.pipeline.places
+
+        def in_scope(device_id: str) -> bool:
+            place = places.get(device_id)
+            return place is not None and place.grid_code.startswith(scope)
+
+        return in_scope
+
+    async def ingest_objects(self, objs: object, credential: Credential) -> dict[str, object]:
+        batch = objs if isinstance(objs, list) else [objs]
+        return await to_thread.run_sync(self._run, "objects", batch, credential)
+
+    async def ingest_lines(
+        self, lines: Sequence[bytes], credential: Credential
+    ) -> dict[str, object]:
+        return await to_thread.run_sync(self._run, "lines", list(lines), credential)
+
+    def _run(self, form: str, batch: list, credential: Credential) -> dict[str, object]:  # type: ignore[type-arg]
+        allow = self.allows(credential)
+        with self._lock:
+            if form == "objects":
+                outcome = self.pipeline.ingest_objects(batch, allow)
+            else:
+                outcome = self.pipeline.ingest_lines(batch, 1, allow)
+        return outcome.as_json()
+
+    def tick(self) -> None:
+        with self._lock:
+            self.pipeline.tick(int(time.time() * 1000))
+
+    def checkpoint(self) -> None:
+        with self._lock:
+            self.pipeline.checkpoint()

@@ -1,0 +1,68 @@
+"""POST /api/v1/telemetry and GET /api/v1/alerts: thin routes over the ingest pipeline."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from gridloop.entrypoints.alert_view import alert_json
+from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.web.state import WebState
+
+MAX_BODY = 16 * 1024 * 1024
+router = APIRouter(prefix="/api/v1")
+
+
+def _state(request: Request) -> WebState:
+    state: WebState = request.app.state.gridloop
+    return state
+
+
+@router.post("/telemetry")
+async def post_telemetry(request: Request) -> JSONResponse:
+    """A JSON array (or one object) or NDJSON body of messages, with a device or gateway token."""
+    state = _state(request)
+    auth = request.headers.get("authorization", "")
+    token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
+    credential = state.authenticate(token) if token else None
+    if credential is None:
+        state.count_unauthorized()
+        raise HTTPException(401, "a valid device or gateway token is required (Bearer)")
+    length = int(request.headers.get("content-length") or 0)
+    if length > MAX_BODY:
+        raise HTTPException(413, f"body over {MAX_BODY} bytes")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise HTTPException(413, f"body over {MAX_BODY} bytes")
+    stripped = body.lstrip()
+    if stripped.startswith(b"["):
+        try:
+            objs = orjson.loads(body)
+        except orjson.JSONDecodeError as e:
+            raise HTTPException(400, f"body is not a JSON array: {e}") from e
+        result = await state.ingest_objects(objs, credential)
+    elif stripped.startswith(b"{") and b"\n" not in stripped.strip():
+        try:
+            obj = orjson.loads(body)
+        except orjson.JSONDecodeError as e:
+            raise HTTPException(400, f"body is not JSON: {e}") from e
+        result = await state.ingest_objects([obj], credential)
+    else:
+        result = await state.ingest_lines(body.splitlines(), credential)
+    return JSONResponse(result)
+
+
+@router.get("/alerts")
+def get_alerts(
+    request: Request,
+    status: str = Query("all", pattern="^(active|cleared|all)$"),
+    rule: str | None = None,
+    since: str | None = None,
+) -> list[dict[str, object]]:
+    try:
+        since_ms = parse_iso(since) if since else None
+    except ValueError as e:
+        raise HTTPException(422, f"since: {e}") from e
+    rows = _state(request).store.alerts(None if status == "all" else status, rule, since_ms)
+    return [alert_json(a) for a in rows]

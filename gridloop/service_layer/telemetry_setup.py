@@ -1,0 +1,67 @@
+"""Build the ingest pipeline for a database: devices, engine (restored), decoder, store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from gridloop.domain.alerting.changes import AlertChange
+from gridloop.domain.alerting.engine import RuleEngine
+from gridloop.domain.alerting.params import DeviceProfile, RuleConfig
+from gridloop.domain.devices.catalog import KindCatalog
+from gridloop.domain.devices.device import Device
+from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.ports import DevicePlace, TelemetryDecoder, TelemetryStore
+
+
+class RuleConfigError(ValueError):
+    """The rules configuration names a kind, rule or parameter that does not exist."""
+
+
+def checked_rule_config(
+    kinds: KindCatalog, params: Mapping[str, Mapping[str, float]]
+) -> RuleConfig:
+    for key, values in params.items():
+        kind_code, _, rule_code = key.partition(".")
+        if kind_code not in kinds:
+            raise RuleConfigError(f"rules configuration: unknown device kind {kind_code!r}")
+        try:
+            rule = kinds.get(kind_code).rule(rule_code)
+        except KeyError:
+            raise RuleConfigError(
+                f"rules configuration: {kind_code} has no rule {rule_code!r}"
+            ) from None
+        for name in values:
+            if name not in rule.params:
+                raise RuleConfigError(f"rules configuration: {key} has no param {name!r}")
+    return RuleConfig(params=params)
+
+
+def build_pipeline(
+    devices: Iterable[Device],
+    kinds: KindCatalog,
+    config: RuleConfig,
+    store: TelemetryStore,
+    make_decoder: Callable[[Mapping[str, str]], TelemetryDecoder],
+    clock: Callable[[], int],
+    publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
+    checkpoint_every: int = 1_000_000,
+) -> IngestPipeline:
+    """A pipeline whose engine state has been restored from the store (checkpoint + replay)."""
+    devices = list(devices)
+    profiles = [DeviceProfile(d.id, d.kind, d.building_code, d.attrs) for d in devices]
+
+    def restore(snapshot: Mapping[str, object]) -> RuleEngine:
+        return RuleEngine.restore(kinds, profiles, config, snapshot)
+
+    pipeline = IngestPipeline(
+        store=store,
+        decoder=make_decoder({d.id: d.kind for d in devices}),
+        engine=RuleEngine(kinds, profiles, config),
+        restore_engine=restore,
+        places={d.id: DevicePlace(d.kind, d.building_code, d.grid_code) for d in devices},
+        clock=clock,
+        publish=publish,
+        checkpoint_every=checkpoint_every,
+    )
+    pipeline.recover()
+    return pipeline
