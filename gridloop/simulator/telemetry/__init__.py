@@ -1,0 +1,5 @@
+"""Simulated device telemetry: normal behaviour, injected incidents and the alerts they must raise."""
+
+from gridloop.simulator.telemetry.stream import TelemetrySummary, write_telemetry
+
+__all__ = ["TelemetrySummary", "write_telemetry"]
