@@ -177,6 +177,48 @@ def sim_district(preset: str, seed: int, out: Path) -> None:
     )
 
 
+@sim.command("telemetry")
+@click.option(
+    "--district", "district_dir", type=click.Path(exists=True, path_type=Path), required=True
+)
+@click.option("--hours", type=float, default=24, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="NDJSON (.gz to compress)."
+)
+@click.option(
+    "--start", metavar="ISO", default=None, help="Stream start (default: HOURS before now)."
+)
+def sim_telemetry(
+    district_dir: Path, hours: float, seed: int, out: Path, start: str | None
+) -> None:
+    """Write a realistic telemetry stream with incidents, and FILE.truth.json of its alerts."""
+    import math
+    import time as clock
+
+    from gridloop.adapters.formats.reader import read_directory
+    from gridloop.entrypoints.timefmt import parse_iso
+    from gridloop.simulator.telemetry import write_telemetry
+
+    parsed = read_directory(district_dir)
+    if parsed.problems:
+        raise click.ClickException(f"{district_dir}: {parsed.problems[0]}")
+    hour = 3_600_000
+    now_hour = int(clock.time() * 1000) // hour
+    start_ms = parse_iso(start) if start else (now_hour - math.ceil(hours)) * hour
+    started = clock.perf_counter()
+    with steps("sim telemetry") as show:
+        summary = write_telemetry(
+            [d.value for d in parsed.devices],
+            hours=hours,
+            seed=seed,
+            start_ms=start_ms,
+            out=out,
+            progress=show,
+        )
+    click.echo(f"wrote {out} in {clock.perf_counter() - started:.1f} s: {summary}")
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks: each prints one JSON line of measured figures."""
