@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.alerting.engine import RuleEngine
-from gridloop.domain.alerting.params import DeviceProfile, RuleConfig
+from gridloop.domain.alerting.params import DeviceProfile, RuleConfig, config_problems
 from gridloop.domain.devices.catalog import KindCatalog
 from gridloop.domain.devices.device import Device
 from gridloop.service_layer.ingest import IngestPipeline
@@ -20,20 +20,11 @@ class RuleConfigError(ValueError):
 def checked_rule_config(
     kinds: KindCatalog, params: Mapping[str, Mapping[str, float]]
 ) -> RuleConfig:
-    for key, values in params.items():
-        kind_code, _, rule_code = key.partition(".")
-        if kind_code not in kinds:
-            raise RuleConfigError(f"rules configuration: unknown device kind {kind_code!r}")
-        try:
-            rule = kinds.get(kind_code).rule(rule_code)
-        except KeyError:
-            raise RuleConfigError(
-                f"rules configuration: {kind_code} has no rule {rule_code!r}"
-            ) from None
-        for name in values:
-            if name not in rule.params:
-                raise RuleConfigError(f"rules configuration: {key} has no param {name!r}")
-    return RuleConfig(params=params)
+    config = RuleConfig(params=params)
+    problems = config_problems(config, kinds)
+    if problems:
+        raise RuleConfigError("rules configuration: " + "; ".join(problems))
+    return config
 
 
 def build_pipeline(

@@ -8,7 +8,7 @@ rule code), which is the firing order of docs/rules.md.
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+from heapq import heappush
 
 from gridloop.domain.alerting.state import RuleState
 
@@ -27,9 +27,6 @@ class TimerHeap:
     def due_before(self, bound: int) -> bool:
         entries = self.entries
         return bool(entries) and entries[0][0] < bound
-
-    def pop(self) -> Entry:
-        return heappop(self.entries)
 
     def schedule(self, timer: RuleState, device_id: str, due: int) -> None:
         """Set the timer's deadline; push only when no live entry is at or before it."""

@@ -1,4 +1,4 @@
-"""Simulated device telemetry: normal behaviour, injected incidents and the alerts they must raise."""
+"""Simulated device telemetry: normal behaviour, injected incidents, the alerts they must raise."""
 
 from gridloop.simulator.telemetry.stream import TelemetrySummary, write_telemetry
 

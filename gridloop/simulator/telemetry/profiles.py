@@ -69,7 +69,9 @@ class Profiles:
     def activity_arrays(self, key_base: int) -> tuple[Ints, Floats, Floats]:
         """Sorted (device, tick) keys with their water and door values."""
         rows = sorted(
-            (d * key_base + k, w, o) for d, ticks in self.activity.items() for k, (w, o) in ticks.items()
+            (d * key_base + k, w, o)
+            for d, ticks in self.activity.items()
+            for k, (w, o) in ticks.items()
         )
         keys = np.array([r[0] for r in rows], dtype=np.int64)
         return keys, np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
@@ -161,5 +163,5 @@ def normal_values(
         reset = p.battery_reset[dev]
         since = np.where(ts >= reset, ts - np.minimum(reset, ts), ts - p.start_ms) / DAY
         start = np.where(ts >= reset, 100.0, p.battery0[dev])
-        return [np.maximum(start - p.battery_rate[dev] * since, 21.0)]
+        return [np.maximum(start - p.battery_rate[dev] * since, 20.5)]
     return []

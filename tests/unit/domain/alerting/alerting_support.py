@@ -23,6 +23,7 @@ def at(minutes: float) -> int:
 def msg(
     device: str,
     minutes: float,
+    *,
     event: str | None = None,
     attrs: dict[str, object] | None = None,
     **values: float,

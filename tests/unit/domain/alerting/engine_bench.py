@@ -17,14 +17,16 @@ from gridloop.domain.telemetry import Message
 T0 = 1_764_288_000_000
 
 
-def bench_engine(n_devices: int = 5000, n_messages: int = 1_000_000, seed: int = 7) -> dict:
+def bench_engine(
+    n_devices: int = 5000, n_messages: int = 1_000_000, seed: int = 7
+) -> dict[str, float]:
     """Messages per second through `evaluate` (batches of 10,000), with the changes emitted."""
     rnd = random.Random(seed)
     ids = [f"EFM-{i:06d}" for i in range(n_devices)]
     profiles = [DeviceProfile(i, "electrical_fire", f"B{n % 500}") for n, i in enumerate(ids)]
     engine = RuleEngine(default_catalog(), profiles)
     step = 60_000 // n_devices or 1
-    messages = []
+    messages: list[Message] = []
     for n in range(n_messages):
         excursion = rnd.random() < 0.01
         messages.append(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from alerting_support import CRITICAL, MAJOR, MINOR, Rig, breaker, efm, msg
+from alerting_support import CRITICAL, MAJOR, MINOR, Rig, at, breaker, efm, msg
 
 from gridloop.domain.alerting import DeviceProfile, RuleConfig
+from gridloop.domain.telemetry import Message
 
 RC_HIGH = "electrical_fire.residual_current_high"
 RC_CRITICAL = "electrical_fire.residual_current_critical"
@@ -85,9 +86,9 @@ def test_weather_rules_open_on_one_reading_at_their_threshold(
     field: str, below: float, at_threshold: float, rule: str, severity: object
 ) -> None:
     rig = Rig(DeviceProfile("WXS-1", "weather_station", ""))
-    rig.send(msg("WXS-1", 0, **{field: below}))
+    rig.send(Message("WXS-1", at(0), 0, {field: below}))
     assert rig.changes == []
-    rig.send(msg("WXS-1", 1, **{field: at_threshold}))
+    rig.send(Message("WXS-1", at(1), 1, {field: at_threshold}))
     assert rig.of(rule) == [("opened", "WXS-1", rule, 1, 1, 1, severity)]
 
 
@@ -177,7 +178,7 @@ def test_further_matches_add_occurrences_and_reset_misses() -> None:
         ("updated", "EFM-1", RC_HIGH, 1, 2, 2, MAJOR),
         ("updated", "EFM-1", RC_HIGH, 1, 4, 3, MAJOR),
     ]
-    assert rig.engine.active() == [("EFM-1", RC_HIGH, msg("", 1).ts, MAJOR, 3)]
+    assert rig.engine.active() == [("EFM-1", RC_HIGH, at(1), MAJOR, 3)]
 
 
 def test_a_match_after_clearing_is_a_new_alert_that_needs_the_full_streak_again() -> None:
