@@ -34,7 +34,8 @@ class SeqWindow:
             self.highest, self.seen = seq, 1
         else:
             return False
-        self.last_ts = max(self.last_ts, ts)
+        if ts > self.last_ts:
+            self.last_ts = ts
         return True
 
 

@@ -99,7 +99,7 @@ class IngestPipeline:
         self.places, self.clock, self.publish = places, clock, publish
         self.checkpoint_every = checkpoint_every
         self.report = IngestReport()
-        self._aggregates: dict[tuple[str, str, int], list[float]] = {}
+        self._aggregates: dict[tuple[str, int], dict[str, list[float]]] = {}
         self._last_reading = 0
         self._since_checkpoint = 0
 
@@ -192,18 +192,25 @@ class IngestPipeline:
         return replayed
 
     def _aggregate(self, messages: Sequence[Message]) -> None:
+        # Keyed by (device, hour) then field: one tuple and one lookup per message, not per value.
         aggregates = self._aggregates
         for msg in messages:
-            hour = msg.ts - msg.ts % HOUR_MS
-            for name, value in msg.values.items():
-                key = (msg.device_id, name, hour)
-                agg = aggregates.get(key)
+            values = msg.values
+            if not values:
+                continue
+            key = (msg.device_id, msg.ts - msg.ts % HOUR_MS)
+            fields = aggregates.get(key)
+            if fields is None:
+                aggregates[key] = {name: [1, v, v, v] for name, v in values.items()}
+                continue
+            for name, value in values.items():
+                agg = fields.get(name)
                 if agg is None:
-                    aggregates[key] = [1, value, value, value]
-                else:
-                    agg[0] += 1
-                    agg[1] += value
-                    if value < agg[2]:
-                        agg[2] = value
-                    elif value > agg[3]:
-                        agg[3] = value
+                    fields[name] = [1, value, value, value]
+                    continue
+                agg[0] += 1
+                agg[1] += value
+                if value < agg[2]:
+                    agg[2] = value
+                elif value > agg[3]:
+                    agg[3] = value

@@ -79,8 +79,8 @@ class GeometryChecker(Protocol):
 Decoded = tuple[list[Message], list[bytes], list[int], list[Rejection]]
 """Accepted messages, their raw JSON bytes and positions (same order), and the rejections."""
 
-Aggregates = Mapping[tuple[str, str, int], list[float]]
-"""(device, field, hour start ms) → [count, sum, min, max]."""
+Aggregates = Mapping[tuple[str, int], Mapping[str, list[float]]]
+"""(device, hour start ms) → field → [count, sum, min, max]."""
 
 
 @dataclass(frozen=True)

@@ -110,17 +110,18 @@ def electrical_fire_devices(app: App) -> list[str]:
 class Broker:
     """A private Mosquitto on `conf`, its log kept for failure messages."""
 
-    def __init__(self, conf: Path, port: int, log: Path) -> None:
-        assert MOSQUITTO is not None
-        self.conf, self.port, self.log = conf, port, log
+    def __init__(self, binary: str, conf: Path, port: int, log: Path) -> None:
+        self.binary, self.conf, self.port, self.log = binary, conf, port, log
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=out, stderr=out)
-        if not wait_until(lambda: port_open(self.port) or self.proc.poll() is not None):  # type: ignore[union-attr]
+            proc = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=out, stderr=out)
+        self.proc = proc
+        started = wait_until(lambda: port_open(self.port) or proc.poll() is not None)
+        if not (started and port_open(self.port)):
             self.stop()
-        assert port_open(self.port), f"mosquitto did not start:\n{self.log.read_text()}"
+            pytest.fail(f"mosquitto did not start:\n{self.log.read_text()}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -165,11 +166,10 @@ def bench(app: App, tiny_dir: Path, tmp_path: Path) -> Iterator[Bench]:
     args = ["--db", str(app.settings.db_path), "--out", str(out), "--port", str(port)]
     result = CliRunner().invoke(mqtt_acl, [*args, "--bind", "127.0.0.1"])
     assert result.exit_code == 0, result.output
-    # The generated snippet is included as is; `user` keeps a root test run from dropping to
-    # the `mosquitto` user, which could not read the test's 0600 files.
+    # As generated, plus `user`: as root, Mosquitto drops to `mosquitto`, locked out of 0600 files.
     conf = tmp_path / "test-broker.conf"
     conf.write_text(f"user {getpass.getuser()}\ninclude_dir {out}\n")
-    broker = Broker(conf, port, tmp_path / "mosquitto.log")
+    broker = Broker(MOSQUITTO, conf, port, tmp_path / "mosquitto.log")
     broker.start()
     settings = MqttSettings(
         port=port,

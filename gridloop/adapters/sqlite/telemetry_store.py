@@ -110,7 +110,11 @@ class SqliteTelemetryStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device_id, field, hour) DO UPDATE SET"
                 " n = n + excluded.n, total = total + excluded.total,"
                 " low = MIN(low, excluded.low), high = MAX(high, excluded.high)",
-                [(d, f, h, *agg) for (d, f, h), agg in aggregates.items()],
+                [
+                    (d, f, h, *agg)
+                    for (d, h), fields in aggregates.items()
+                    for f, agg in fields.items()
+                ],
             )
             conn.execute(
                 "INSERT INTO engine_checkpoint (id, reading_id, engine, seqs, saved_at)"

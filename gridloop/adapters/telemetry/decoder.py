@@ -1,7 +1,8 @@
 """Decode and validate telemetry in batches: bytes in, Messages and Rejections out.
 
-Speed matters here (every reading passes through): one orjson call per batch when the batch is
-clean, kind specs flattened into dicts once, timestamps parsed through a small cache.
+Speed matters here (every reading passes through): a clean batch is decoded and type-checked in
+one msgspec call; only a batch holding a broken line is decoded again line by line, so that each
+line gets its own reason. Kind specs are flattened into dicts once; timestamps go through a cache.
 """
 
 from __future__ import annotations
@@ -10,14 +11,30 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-import orjson
+import msgspec
 
 from gridloop.domain.devices.catalog import KindCatalog
 from gridloop.domain.telemetry import IntakeLimits, Message, Rejection, RejectReason
 from gridloop.service_layer.ports import Decoded
 
 R = RejectReason
+
+
+class RawMessage(msgspec.Struct):
+    """The wire format of DEVICES.md; msgspec checks the types while it decodes."""
+
+    device_id: str
+    ts: int | str
+    seq: int
+    values: dict[str, float] = {}
+    event: str | None = None
+    attrs: dict[str, Any] | None = None
+
+
+_batch = msgspec.json.Decoder(list[RawMessage])
+_one = msgspec.json.Decoder(RawMessage)
 
 
 class _KindSpec:
@@ -41,188 +58,153 @@ class TelemetryDecoder:
         self.limits = limits
         self._ts_cache: dict[str, int | str] = {}
 
-    def add_devices(self, device_kinds: Mapping[str, str], kinds: KindCatalog) -> None:
-        fresh = TelemetryDecoder(device_kinds, kinds, self.limits)
-        self._device_spec.update(fresh._device_spec)
-
     def decode_lines(self, lines: Sequence[bytes], now_ms: int | None, first: int = 1) -> Decoded:
         """NDJSON lines (without newlines); positions count from `first` (a line number).
 
         `now_ms` None skips the time-window check (re-evaluating readings stored earlier).
         """
-        good: list[Message] = []
-        raws: list[bytes] = []
-        positions: list[int] = []
-        bad: list[Rejection] = []
-        sized = [line for line in lines if len(line) <= self.limits.max_bytes and line.strip()]
-        objs: list[object] | None = None
-        if len(sized) == len(lines):
+        out: Decoded = ([], [], [], [])
+        bad = out[3]
+        raws: list[RawMessage] | None = None
+        limit = self.limits.max_bytes
+        if all(0 < len(line) <= limit for line in lines):
             try:
-                objs = orjson.loads(b"[" + b",".join(lines) + b"]")
-            except orjson.JSONDecodeError:
-                objs = None  # some line is broken: fall back to one line at a time
+                raws = _batch.decode(b"[" + b",".join(lines) + b"]")
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                raws = None  # some line is broken: decode one line at a time
         for i, line in enumerate(lines):
             position = first + i
-            if objs is not None:
-                obj = objs[i]
+            if raws is not None:
+                raw: RawMessage | None = raws[i]
+            elif len(line) > limit:
+                bad.append(Rejection(R.TOO_LARGE, position, f"{len(line)} bytes over {limit}"))
+                continue
+            elif not line.strip():
+                continue
             else:
-                if len(line) > self.limits.max_bytes:
-                    bad.append(Rejection(R.TOO_LARGE, position, f"{len(line)} bytes"))
-                    continue
-                if not line.strip():
-                    continue
-                obj = _loads(line, position, bad)
-                if obj is None:
-                    continue
-            msg = self._validate(obj, position, now_ms, bad)
-            if msg is not None:
-                good.append(msg)
-                raws.append(line)
-                positions.append(position)
-        return good, raws, positions, bad
+                raw = _decode_one(line, position, bad)
+            if raw is not None:
+                self._accept(raw, line, position, now_ms, out)
+        return out
 
     def decode_objects(self, objs: Sequence[object], now_ms: int | None) -> Decoded:
         """Already-parsed messages (a JSON array body); raw bytes are re-serialised."""
-        good: list[Message] = []
-        raws: list[bytes] = []
-        positions: list[int] = []
-        bad: list[Rejection] = []
+        out: Decoded = ([], [], [], [])
         for position, obj in enumerate(objs):
-            msg = self._validate(obj, position, now_ms, bad)
-            if msg is not None:
-                raw = orjson.dumps(obj)
-                if len(raw) > self.limits.max_bytes:
-                    bad.append(Rejection(R.TOO_LARGE, position, f"{len(raw)} bytes"))
-                    continue
-                good.append(msg)
-                raws.append(raw)
-                positions.append(position)
-        return good, raws, positions, bad
+            try:
+                raw = msgspec.convert(obj, RawMessage)
+            except msgspec.ValidationError as e:
+                out[3].append(_type_rejection(str(e), position))
+                continue
+            line = msgspec.json.encode(obj)
+            if len(line) > self.limits.max_bytes:
+                out[3].append(Rejection(R.TOO_LARGE, position, f"{len(line)} bytes"))
+                continue
+            self._accept(raw, line, position, now_ms, out)
+        return out
 
-    def _validate(
-        self, obj: object, position: int, now_ms: int | None, bad: list[Rejection]
-    ) -> Message | None:
-        if not isinstance(obj, dict):
-            bad.append(Rejection(R.MALFORMED, position, "a message must be a JSON object"))
-            return None
-        device_id = obj.get("device_id")
-        if not isinstance(device_id, str) or not device_id:
-            bad.append(Rejection(R.MALFORMED, position, "device_id missing or not a string"))
-            return None
+    def _accept(
+        self, raw: RawMessage, line: bytes, position: int, now_ms: int | None, out: Decoded
+    ) -> None:
+        """Check one decoded message against its kind and the time window; file it."""
+        device_id = raw.device_id
         spec = self._device_spec.get(device_id)
+        bad = out[3]
         if spec is None:
             bad.append(Rejection(R.UNKNOWN_DEVICE, position, "not in the registry", device_id))
-            return None
-        seq = obj.get("seq")
-        if type(seq) is not int or seq < 0:
-            bad.append(
-                Rejection(R.BAD_TYPE, position, f"seq {seq!r} is not a whole number ≥ 0", device_id)
-            )
-            return None
-        ts = self._timestamp(obj.get("ts"))
-        if isinstance(ts, str):
-            bad.append(Rejection(R.BAD_TIMESTAMP, position, ts, device_id))
-            return None
-        if now_ms is None:
-            pass
-        elif ts > now_ms + self.limits.max_future_ms:
-            bad.append(
-                Rejection(R.TS_FUTURE, position, f"ts {ts} is ahead of now {now_ms}", device_id)
-            )
-            return None
-        elif ts < now_ms - self.limits.max_age_ms:
-            bad.append(
-                Rejection(R.TS_TOO_OLD, position, f"ts {ts} is older than the limit", device_id)
-            )
-            return None
-        values = obj.get("values", {})
-        if not isinstance(values, dict):
-            bad.append(Rejection(R.BAD_TYPE, position, "values must be an object", device_id))
-            return None
+            return
+        if raw.seq < 0:
+            bad.append(Rejection(R.BAD_TYPE, position, f"seq {raw.seq} is below 0", device_id))
+            return
+        ts: int | str = raw.ts
+        if type(ts) is not int:
+            ts = self._ts_cache.get(ts) or self._timestamp(ts)  # type: ignore[arg-type]
+            if type(ts) is str:
+                bad.append(Rejection(R.BAD_TIMESTAMP, position, ts, device_id))
+                return
+        assert isinstance(ts, int)
+        if now_ms is not None:
+            if ts > now_ms + self.limits.max_future_ms:
+                why = f"ts {ts} is ahead of now {now_ms}"
+                bad.append(Rejection(R.TS_FUTURE, position, why, device_id))
+                return
+            if ts < now_ms - self.limits.max_age_ms:
+                why = f"ts {ts} is older than allowed"
+                bad.append(Rejection(R.TS_TOO_OLD, position, why, device_id))
+                return
         ranges = spec.ranges
-        for name, value in values.items():
+        for name, value in raw.values.items():
             bounds = ranges.get(name)
             if bounds is None:
-                bad.append(
-                    Rejection(
-                        R.UNKNOWN_VALUE,
-                        position,
-                        f"{name!r} is not a value of this kind",
-                        device_id,
-                    )
-                )
-                return None
-            if type(value) is not float and type(value) is not int:
-                bad.append(
-                    Rejection(R.BAD_TYPE, position, f"{name}={value!r} is not a number", device_id)
-                )
-                return None
+                why = f"{name!r} is not a value of this kind"
+                bad.append(Rejection(R.UNKNOWN_VALUE, position, why, device_id))
+                return
             if not bounds[0] <= value <= bounds[1]:
-                if value != value or value in (math.inf, -math.inf):
-                    bad.append(Rejection(R.NOT_FINITE, position, f"{name}={value}", device_id))
+                if math.isfinite(value):
+                    why = f"{name}={value} outside [{bounds[0]}, {bounds[1]}]"
+                    bad.append(Rejection(R.OUT_OF_RANGE, position, why, device_id))
                 else:
-                    bad.append(
-                        Rejection(
-                            R.OUT_OF_RANGE,
-                            position,
-                            f"{name}={value} outside [{bounds[0]}, {bounds[1]}]",
-                            device_id,
-                        )
-                    )
-                return None
-        event = obj.get("event")
-        attrs = obj.get("attrs")
-        if event is not None:
-            if event not in spec.events:
-                bad.append(
-                    Rejection(
-                        R.UNKNOWN_EVENT,
-                        position,
-                        f"{event!r} is not an event of this kind",
-                        device_id,
-                    )
-                )
-                return None
-            if attrs is not None and not isinstance(attrs, dict):
-                bad.append(Rejection(R.BAD_TYPE, position, "attrs must be an object", device_id))
-                return None
-        return Message(device_id, ts, seq, values, event, attrs)
+                    bad.append(Rejection(R.NOT_FINITE, position, f"{name}={value}", device_id))
+                return
+        if raw.event is not None and raw.event not in spec.events:
+            why = f"{raw.event!r} is not an event of this kind"
+            bad.append(Rejection(R.UNKNOWN_EVENT, position, why, device_id))
+            return
+        out[0].append(Message(device_id, ts, raw.seq, raw.values, raw.event, raw.attrs))
+        out[1].append(line)
+        out[2].append(position)
 
-    def _timestamp(self, raw: object) -> int | str:
-        """Epoch ms, or a message saying why `raw` is not a timestamp."""
-        if type(raw) is int:
-            return raw
-        if not isinstance(raw, str):
-            return f"ts {raw!r} is neither ISO-8601 text nor epoch milliseconds"
-        cached = self._ts_cache.get(raw)
+    def _timestamp(self, text: str) -> int | str:
+        """Epoch ms, or a message saying why `text` is not an ISO-8601 time with an offset."""
+        cached = self._ts_cache.get(text)
         if cached is not None:
             return cached
         try:
-            parsed = datetime.fromisoformat(raw)
+            parsed = datetime.fromisoformat(text)
         except ValueError:
-            result: int | str = f"ts {raw!r} is not ISO-8601"
+            result: int | str = f"ts {text!r} is not ISO-8601"
         else:
             if parsed.tzinfo is None:
-                result = f"ts {raw!r} has no UTC offset"
+                result = f"ts {text!r} has no UTC offset"
             else:
                 result = round(parsed.timestamp() * 1000)
         if len(self._ts_cache) > 100_000:
             self._ts_cache.clear()  # a replay moves on; old instants do not come back
-        self._ts_cache[raw] = result
+        self._ts_cache[text] = result
         return result
 
 
-def _loads(line: bytes, position: int, bad: list[Rejection]) -> object | None:
-    obj: object
+def _decode_one(line: bytes, position: int, bad: list[Rejection]) -> RawMessage | None:
     try:
-        obj = orjson.loads(line)
-        return obj
-    except orjson.JSONDecodeError:
-        pass
+        raw: RawMessage = _one.decode(line)
+        return raw
+    except msgspec.ValidationError as e:
+        bad.append(_type_rejection(str(e), position))
+        return None
+    except msgspec.DecodeError as e:
+        syntax = str(e)
     try:
         # The standard library reads NaN and Infinity, so those get their own reason.
-        obj = json.loads(line)
-        return obj
-    except (ValueError, UnicodeDecodeError) as e:
-        bad.append(Rejection(R.MALFORMED, position, f"not JSON: {e}"))
+        parsed: Any = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        bad.append(Rejection(R.MALFORMED, position, f"not JSON: {syntax}"))
         return None
+    values = parsed.get("values") if isinstance(parsed, dict) else None
+    if isinstance(values, dict) and any(
+        isinstance(v, float) and not math.isfinite(v) for v in values.values()
+    ):
+        device = parsed.get("device_id")
+        bad.append(
+            Rejection(R.NOT_FINITE, position, "NaN or infinity in values", str(device or ""))
+        )
+    else:
+        bad.append(Rejection(R.MALFORMED, position, f"not JSON: {syntax}"))
+    return None
+
+
+def _type_rejection(why: str, position: int) -> Rejection:
+    if "missing required field" in why or "at `$`" in why or why.startswith("Expected `object`"):
+        return Rejection(R.MALFORMED, position, why)
+    if "`$.ts`" in why:
+        return Rejection(R.BAD_TIMESTAMP, position, why)
+    return Rejection(R.BAD_TYPE, position, why)
