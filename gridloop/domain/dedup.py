@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from gridloop.domain.telemetry import Message
 
 WINDOW = 1024
 """How many seqs below a device's highest seq are remembered exactly."""
@@ -51,6 +54,27 @@ class SeqWindows:
             self._windows[device_id] = SeqWindow(seq, 1, ts)
             return True
         return window.accept(seq, ts)
+
+    def accept_all(self, messages: Sequence[Message]) -> list[bool]:
+        """accept() for a batch, in order; the common case (the next seq) stays inline."""
+        windows = self._windows
+        verdicts: list[bool] = []
+        for m in messages:
+            window = windows.get(m.device_id)
+            if window is None:
+                windows[m.device_id] = SeqWindow(m.seq, 1, m.ts)
+                verdicts.append(True)
+                continue
+            delta = m.seq - window.highest
+            if 0 < delta < WINDOW:
+                window.seen = ((window.seen << delta) | 1) & _FULL
+                window.highest = m.seq
+                if m.ts > window.last_ts:
+                    window.last_ts = m.ts
+                verdicts.append(True)
+            else:
+                verdicts.append(window.accept(m.seq, m.ts))
+        return verdicts
 
     def snapshot(self) -> dict[str, list[object]]:
         # The bitmap is wider than JSON numbers allow: keep it as hex text.

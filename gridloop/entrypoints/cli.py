@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from gridloop import __version__
+from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
 from gridloop.entrypoints.cli_server import serve, token
 from gridloop.entrypoints.cli_telemetry import alerts, ingest
 from gridloop.entrypoints.progress import steps
@@ -38,7 +39,7 @@ def main() -> None:
     """gridloop: grid-based community governance (网格化社会治理)."""
 
 
-for command in (ingest, alerts, serve, token):
+for command in (ingest, alerts, serve, token, mqtt, mqtt_acl):
     main.add_command(command)
 
 

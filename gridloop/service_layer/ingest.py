@@ -119,16 +119,15 @@ class IngestPipeline:
 
     def _ingest(self, decoded: Decoded, allow: Allow | None) -> BatchOutcome:
         messages, raws, positions, rejections = decoded
+        if allow is not None:
+            messages, raws, positions = self._authorised(
+                messages, raws, positions, allow, rejections
+            )
         fresh: list[Message] = []
         rows: list[tuple[str, int, int, bytes]] = []
-        accept = self.seqs.accept
-        for msg, raw, position in zip(messages, raws, positions, strict=True):
-            if allow is not None and not allow(msg.device_id):
-                why = "this credential may not send for this device"
-                rejections.append(
-                    Rejection(RejectReason.UNAUTHORIZED, position, why, msg.device_id)
-                )
-            elif accept(msg.device_id, msg.seq, msg.ts):
+        verdicts = self.seqs.accept_all(messages)
+        for msg, raw, position, new in zip(messages, raws, positions, verdicts, strict=True):
+            if new:
                 fresh.append(msg)
                 rows.append((msg.device_id, msg.ts, msg.seq, raw))
             else:
@@ -146,6 +145,28 @@ class IngestPipeline:
         if changes:
             self.publish(changes)
         return BatchOutcome(len(fresh), rejections, changes)
+
+    @staticmethod
+    def _authorised(
+        messages: list[Message],
+        raws: list[bytes],
+        positions: list[int],
+        allow: Allow,
+        rejections: list[Rejection],
+    ) -> tuple[list[Message], list[bytes], list[int]]:
+        """The messages this credential may send; the others become `unauthorized` rejections."""
+        kept: tuple[list[Message], list[bytes], list[int]] = ([], [], [])
+        for msg, raw, position in zip(messages, raws, positions, strict=True):
+            if allow(msg.device_id):
+                kept[0].append(msg)
+                kept[1].append(raw)
+                kept[2].append(position)
+            else:
+                why = "this credential may not send for this device"
+                rejections.append(
+                    Rejection(RejectReason.UNAUTHORIZED, position, why, msg.device_id)
+                )
+        return kept
 
     def tick(self, now_ms: int) -> list[AlertChange]:
         """Live mode: the clock moves event time on, so silent devices' timers fire."""

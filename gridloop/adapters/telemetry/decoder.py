@@ -72,6 +72,8 @@ class TelemetryDecoder:
                 raws = _batch.decode(b"[" + b",".join(lines) + b"]")
             except (msgspec.DecodeError, msgspec.ValidationError):
                 raws = None  # some line is broken: decode one line at a time
+            if raws is not None and len(raws) != len(lines):
+                raws = None  # a line held several values ('{…},{…}'): each line on its own
         for i, line in enumerate(lines):
             position = first + i
             if raws is not None:

@@ -16,13 +16,25 @@ def open_ndjson(path: Path) -> BinaryIO:
 
 def line_batches(path: Path, size: int) -> Iterator[tuple[int, list[bytes]]]:
     """(first line number, lines without their line ends), `size` lines at a time."""
+    pending: list[bytes] = []
+    first = 1
+    for lines in _lines_in_chunks(path):
+        pending += lines
+        while len(pending) >= size:
+            yield first, pending[:size]
+            pending = pending[size:]
+            first += size
+    if pending:
+        yield first, pending
+
+
+def _lines_in_chunks(path: Path, chunk: int = 8 << 20) -> Iterator[list[bytes]]:
+    # Reading megabytes and splitting them is several times faster than iterating lines.
+    rest = b""
     with open_ndjson(path) as f:
-        batch: list[bytes] = []
-        first = 1
-        for number, line in enumerate(f, 1):
-            batch.append(line.rstrip(b"\r\n"))
-            if len(batch) == size:
-                yield first, batch
-                batch, first = [], number + 1
-        if batch:
-            yield first, batch
+        while block := f.read(chunk):
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            yield [line.removesuffix(b"\r") for line in lines]
+    if rest:
+        yield [rest.removesuffix(b"\r")]
