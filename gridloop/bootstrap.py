@@ -85,6 +85,7 @@ class App:
             clock,
             publish,
             checkpoint_every,
+            self.settings.readings_retention_days * 86_400_000,
         )
 
 

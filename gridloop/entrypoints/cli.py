@@ -217,7 +217,11 @@ def sim_telemetry(
             out=out,
             progress=show,
         )
-    click.echo(f"wrote {out} in {clock.perf_counter() - started:.1f} s: {summary}")
+    click.echo(
+        f"wrote {out} in {clock.perf_counter() - started:.1f} s: {summary.messages:,} messages "
+        f"from {summary.devices:,} devices, {summary.incidents} incidents, "
+        f"{summary.expected_alerts} expected alerts ({summary.truth})"
+    )
 
 
 @main.group()

@@ -92,12 +92,14 @@ class IngestPipeline:
         clock: Callable[[], int],
         publish: Publish = lambda _changes: None,
         checkpoint_every: int = 1_000_000,
+        retention_ms: int | None = None,
     ) -> None:
         self.store, self.decoder, self.engine = store, decoder, engine
         self.restore_engine = restore_engine
         self.seqs = SeqWindows()
         self.places, self.clock, self.publish = places, clock, publish
         self.checkpoint_every = checkpoint_every
+        self.retention_ms = retention_ms
         self.report = IngestReport()
         self._aggregates: dict[tuple[str, int], dict[str, list[float]]] = {}
         self._last_reading = 0
@@ -123,16 +125,20 @@ class IngestPipeline:
             messages, raws, positions = self._authorised(
                 messages, raws, positions, allow, rejections
             )
-        fresh: list[Message] = []
-        rows: list[tuple[str, int, int, bytes]] = []
         verdicts = self.seqs.accept_all(messages)
-        for msg, raw, position, new in zip(messages, raws, positions, verdicts, strict=True):
-            if new:
-                fresh.append(msg)
-                rows.append((msg.device_id, msg.ts, msg.seq, raw))
-            else:
-                why = f"seq {msg.seq} already received"
-                rejections.append(Rejection(RejectReason.DUPLICATE, position, why, msg.device_id))
+        if all(verdicts):  # the usual case: nothing redelivered
+            fresh = messages
+        else:
+            fresh, raws = [], [r for r, new in zip(raws, verdicts, strict=True) if new]
+            for msg, position, new in zip(messages, positions, verdicts, strict=True):
+                if new:
+                    fresh.append(msg)
+                else:
+                    why = f"seq {msg.seq} already received"
+                    rejections.append(
+                        Rejection(RejectReason.DUPLICATE, position, why, msg.device_id)
+                    )
+        rows = [(m.device_id, m.ts, m.seq, raw) for m, raw in zip(fresh, raws, strict=True)]
         changes = self.engine.evaluate(fresh)
         self._aggregate(fresh)
         counters = Counter(r.reason.value for r in rejections)
@@ -187,6 +193,10 @@ class IngestPipeline:
         )
         self._aggregates = {}
         self._since_checkpoint = 0
+        watermark = self.engine.watermark
+        if self.retention_ms is not None and watermark is not None:
+            # Raw readings older than the retention go; their hourly aggregates stay.
+            self.store.delete_readings_before(watermark - self.retention_ms)
 
     def recover(self) -> int:
         """Restore the checkpoint, then evaluate the readings stored after it; returns how many."""

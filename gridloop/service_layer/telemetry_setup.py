@@ -36,6 +36,7 @@ def build_pipeline(
     clock: Callable[[], int],
     publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
     checkpoint_every: int = 1_000_000,
+    retention_ms: int | None = None,
 ) -> IngestPipeline:
     """A pipeline whose engine state has been restored from the store (checkpoint + replay)."""
     devices = list(devices)
@@ -53,6 +54,7 @@ def build_pipeline(
         clock=clock,
         publish=publish,
         checkpoint_every=checkpoint_every,
+        retention_ms=retention_ms,
     )
     pipeline.recover()
     return pipeline

@@ -215,3 +215,40 @@ def test_the_alerts_command_prints_the_documented_json(district: App) -> None:
     assert alert["rule"] == "electrical_fire.cable_overheat"
     assert alert["started_at"] == "2025-11-28T11:19:00+08:00"
     assert alert["case_id"] is None and alert["cleared_at"] is None
+
+
+def test_hourly_aggregates_are_kept_at_each_checkpoint(district: App) -> None:
+    import sqlite3
+
+    ef = device_of(district, "electrical_fire")
+    hour = NOW - NOW % 3_600_000 - 3_600_000
+    pipeline = make_pipeline(district)
+    pipeline.ingest_lines(
+        [line(ef, hour + i * MINUTE, i + 1, voltage_v=220.0 + i) for i in range(5)]
+    )
+    pipeline.checkpoint()
+    pipeline.ingest_lines([line(ef, hour + 10 * MINUTE, 6, voltage_v=210.0)])
+    pipeline.checkpoint()
+    conn = sqlite3.connect(district.settings.db_path)
+    row = conn.execute(
+        "SELECT n, total, low, high FROM reading_hourly"
+        " WHERE device_id = ? AND field = ? AND hour = ?",
+        (ef, "voltage_v", hour),
+    ).fetchone()
+    assert row == (6, 220.0 + 221 + 222 + 223 + 224 + 210, 210.0, 224.0)
+
+
+def test_readings_older_than_the_retention_are_dropped_at_checkpoint(district: App) -> None:
+    import sqlite3
+
+    ef = device_of(district, "electrical_fire")
+    pipeline = make_pipeline(district)
+    pipeline.retention_ms = 30 * MINUTE
+    pipeline.ingest_lines(
+        [line(ef, NOW - (90 - i) * MINUTE, i + 1, voltage_v=220.0) for i in range(90)]
+    )
+    pipeline.checkpoint()
+    conn = sqlite3.connect(district.settings.db_path)
+    oldest, count = conn.execute("SELECT MIN(ts), COUNT(*) FROM readings").fetchone()
+    assert count == 31 and oldest == NOW - 31 * MINUTE
+    assert conn.execute("SELECT SUM(n) FROM reading_hourly").fetchone()[0] == 90
