@@ -33,25 +33,21 @@ def alert_keys(alerts: list[dict[str, object]]) -> set[tuple[object, ...]]:
     }
 
 
-def run_replay(tmp_path: Path, preset: str, hours: int, batch: str) -> tuple[set, set]:  # type: ignore[type-arg]
+def prepare(tmp_path: Path, preset: str, hours: int, out: str) -> str:
+    """Simulate and import the district, simulate its telemetry; returns the database path."""
     db = str(tmp_path / "g.db")
     gridloop("sim", "district", "--preset", preset, "--seed", "4", "--out", "d", cwd=tmp_path)
     gridloop("import", "d", "--db", db, cwd=tmp_path)
     gridloop(
-        "sim",
-        "telemetry",
-        "--district",
-        "d",
-        "--hours",
-        str(hours),
-        "--seed",
-        "4",
-        "--start",
-        START,
-        "--out",
-        "t.ndjson.gz",
+        *("sim", "telemetry", "--district", "d", "--hours", str(hours), "--seed", "4"),
+        *("--start", START, "--out", out),
         cwd=tmp_path,
     )
+    return db
+
+
+def run_replay(tmp_path: Path, preset: str, hours: int, batch: str) -> tuple[set, set]:  # type: ignore[type-arg]
+    db = prepare(tmp_path, preset, hours, "t.ndjson.gz")
     end = f"2026-11-{20 + hours // 24}T{hours % 24:02d}:00:00+08:00"
     gridloop("ingest", "t.ndjson.gz", "--db", db, "--now", end, "--batch", batch, cwd=tmp_path)
     got = json.loads(gridloop("alerts", "--db", db, "--format", "json", cwd=tmp_path))
@@ -81,24 +77,7 @@ def test_a_crash_at_any_point_of_a_replay_changes_no_alert(tmp_path: Path, cut: 
     from gridloop.entrypoints.alert_view import alert_json
     from gridloop.entrypoints.timefmt import parse_iso
 
-    db = tmp_path / "g.db"
-    gridloop("sim", "district", "--preset", "tiny", "--seed", "4", "--out", "d", cwd=tmp_path)
-    gridloop("import", "d", "--db", str(db), cwd=tmp_path)
-    gridloop(
-        "sim",
-        "telemetry",
-        "--district",
-        "d",
-        "--hours",
-        "26",
-        "--seed",
-        "4",
-        "--start",
-        START,
-        "--out",
-        "t.ndjson",
-        cwd=tmp_path,
-    )
+    db = Path(prepare(tmp_path, "tiny", 26, "t.ndjson"))
     batches = list(line_batches(tmp_path / "t.ndjson", 1_000))
     crash_at = int(len(batches) * cut)
     now = parse_iso("2026-11-21T02:00:00+08:00")
