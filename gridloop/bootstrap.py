@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -76,7 +77,7 @@ class App:
         def make_decoder(device_kinds: Mapping[str, str]) -> TelemetryDecoder:
             return TelemetryDecoder(device_kinds, self.kinds, self.intake_limits())
 
-        return build_pipeline(
+        pipeline = build_pipeline(
             devices,
             self.kinds,
             checked_rule_config(self.kinds, self.settings.rule_params()),
@@ -87,6 +88,19 @@ class App:
             checkpoint_every,
             self.settings.readings_retention_days * 86_400_000,
         )
+        tune_gc_for_streaming()  # after the registry and the engine are built: freeze them
+        return pipeline
+
+
+def tune_gc_for_streaming() -> None:
+    """Collect garbage less often: the pipeline makes many short-lived, acyclic containers.
+
+    With the default thresholds a full collection walks every live object (registry, engine
+    state, aggregates) again and again; at a day's stream that costs a third of the time.
+    `gc.freeze()` moves what exists now (the registry, loaded once) out of the collector's sight.
+    """
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 1000)
 
 
 def bootstrap(settings: Settings) -> App:
