@@ -12,6 +12,7 @@ from gridloop.adapters.spatial_index import GridIndex
 from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
+from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore
 from gridloop.adapters.telemetry.decoder import TelemetryDecoder
 from gridloop.config import Settings
 from gridloop.domain.alerting.changes import AlertChange
@@ -65,8 +66,13 @@ class App:
         clock: Callable[[], int],
         publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
         checkpoint_every: int = 1_000_000,
+        background_writes: bool = False,
     ) -> IngestPipeline:
-        """The telemetry pipeline on this database, its engine restored after any restart."""
+        """The telemetry pipeline on this database, its engine restored after any restart.
+
+        `background_writes` hands SQLite writes to a child process (bulk replays use both cores);
+        the doors that acknowledge each message keep writes in-process.
+        """
         uow = self.unit_of_work()
         try:
             with uow:
@@ -81,7 +87,9 @@ class App:
             devices,
             self.kinds,
             checked_rule_config(self.kinds, self.settings.rule_params()),
-            self.telemetry_store(),
+            BackgroundTelemetryStore(self.settings.db_path)
+            if background_writes
+            else self.telemetry_store(),
             make_decoder,
             clock,
             publish,

@@ -49,13 +49,13 @@ def bench_ingest(
         end_ms = start_ms + int(hours * HOUR_MS)
 
         progress("full pipeline")
-        pipeline = app.pipeline(clock=lambda: end_ms)
+        pipeline = app.pipeline(clock=lambda: end_ms, background_writes=True)
         lines = 0
         started = time.perf_counter()
         for first, batch in line_batches(stream, BATCH):
             pipeline.ingest_lines(batch, first)
             lines += len(batch)
-        pipeline.checkpoint()
+        pipeline.finish()
         seconds = time.perf_counter() - started
 
         progress("floor")

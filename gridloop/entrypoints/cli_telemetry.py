@@ -36,7 +36,9 @@ def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None,
 
     app = bootstrap(Settings.from_env(db))
     fixed = parse_iso(now) if now else None
-    pipeline = app.pipeline(clock=(lambda: fixed) if fixed is not None else _wall_ms)
+    pipeline = app.pipeline(
+        clock=(lambda: fixed) if fixed is not None else _wall_ms, background_writes=True
+    )
     started = time.perf_counter()
     examples: list[str] = []
     with steps("ingest") as show:
@@ -47,7 +49,8 @@ def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None,
                 pipeline.ingest_lines(lines, first)
                 for reason, kept in pipeline.report.examples.items():
                     examples += [f"{path}:{r}" for r in kept[before.get(reason, 0) :]]
-        pipeline.checkpoint()
+        show("writing the last batches")
+        pipeline.finish()
     seconds = time.perf_counter() - started
     doc = {**pipeline.report.as_json(), "seconds": round(seconds, 3)}
     if fmt == "json":

@@ -104,6 +104,7 @@ class IngestPipeline:
         self._aggregates: dict[tuple[str, int], dict[str, list[float]]] = {}
         self._last_reading = 0
         self._since_checkpoint = 0
+        self._unpublished: list[tuple[int, list[AlertChange]]] = []
 
     def ingest_lines(
         self, lines: Sequence[bytes], first: int = 1, allow: Allow | None = None
@@ -148,8 +149,7 @@ class IngestPipeline:
         self._since_checkpoint += len(fresh)
         if self._since_checkpoint >= self.checkpoint_every:
             self.checkpoint()
-        if changes:
-            self.publish(changes)
+        self._publish_when_committed(changes)
         return BatchOutcome(len(fresh), rejections, changes)
 
     @staticmethod
@@ -180,8 +180,25 @@ class IngestPipeline:
         if changes:
             self.store.apply_changes(changes, self.places)
             self.report.add(0, (), changes)
-            self.publish(changes)
+            self._publish_when_committed(changes)
         return changes
+
+    def finish(self) -> None:
+        """Checkpoint, wait for every write, publish what is left, close the store."""
+        self.checkpoint()
+        self.store.flush()
+        self._publish_when_committed([])
+        self.store.close()
+
+    def _publish_when_committed(self, changes: list[AlertChange]) -> None:
+        # Domain events go out only once the write that holds them is durable.
+        if changes:
+            self._unpublished.append((self.store.sent, changes))
+        if not self._unpublished:
+            return
+        durable = self.store.committed()
+        while self._unpublished and self._unpublished[0][0] <= durable:
+            self.publish(self._unpublished.pop(0)[1])
 
     def checkpoint(self) -> None:
         self.store.checkpoint(
@@ -193,6 +210,7 @@ class IngestPipeline:
         )
         self._aggregates = {}
         self._since_checkpoint = 0
+        self._publish_when_committed([])
         watermark = self.engine.watermark
         if self.retention_ms is not None and watermark is not None:
             # Raw readings older than the retention go; their hourly aggregates stay.

@@ -15,6 +15,20 @@ from gridloop.service_layer.ports import Aggregates, AlertRow, DevicePlace
 class SqliteTelemetryStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self._writes = 0  # every write commits before it returns: sent == committed
+
+    @property
+    def sent(self) -> int:
+        return self._writes
+
+    def committed(self) -> int:
+        return self._writes
+
+    def flush(self) -> None:
+        """Nothing to wait for: writes here are synchronous."""
+
+    def close(self) -> None:
+        self._conn.close()
 
     def write_batch(
         self,
@@ -24,6 +38,7 @@ class SqliteTelemetryStore:
         counters: Mapping[str, int],
     ) -> int:
         """Append readings, apply alert changes and add counters in one transaction."""
+        self._writes += 1
         with transaction(self._conn) as conn:
             if readings:
                 conn.executemany(
@@ -35,12 +50,33 @@ class SqliteTelemetryStore:
             last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM readings").fetchone()[0]
         return int(last)
 
+    def write_numbered_batch(
+        self,
+        readings: Sequence[tuple[int, str, int, int, bytes]],
+        changes: Sequence[AlertChange],
+        places: Mapping[str, DevicePlace],
+        counters: Mapping[str, int],
+    ) -> None:
+        """write_batch() for a writer that numbers the readings itself (the writer process)."""
+        with transaction(self._conn) as conn:
+            if readings:
+                conn.executemany(
+                    "INSERT INTO readings (id, device_id, ts, seq, message) VALUES (?, ?, ?, ?, ?)",
+                    readings,
+                )
+            self._apply(changes, places)
+            self._count(counters)
+
+    def last_reading_id(self) -> int:
+        return int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM readings").fetchone()[0])
+
     def apply_changes(
         self, changes: Sequence[AlertChange], places: Mapping[str, DevicePlace]
     ) -> None:
         """Alert changes alone (timers fired by the clock, or a replay after restart)."""
         if not changes:
             return
+        self._writes += 1
         with transaction(self._conn):
             self._apply(changes, places)
 
@@ -104,6 +140,7 @@ class SqliteTelemetryStore:
         saved_at: int,
     ) -> None:
         """Save the engine state and flush the hourly aggregates it has accumulated, atomically."""
+        self._writes += 1
         with transaction(self._conn) as conn:
             conn.executemany(
                 "INSERT INTO reading_hourly (device_id, field, hour, n, total, low, high)"
