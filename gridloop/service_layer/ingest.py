@@ -19,7 +19,6 @@ from gridloop.domain.telemetry import Message, Rejection, RejectReason
 from gridloop.service_layer.ports import Decoded, DevicePlace, TelemetryDecoder, TelemetryStore
 
 Publish = Callable[[list[AlertChange]], None]
-HOUR_MS = 3_600_000
 EXAMPLES_PER_REASON = 5
 
 
@@ -101,7 +100,6 @@ class IngestPipeline:
         self.checkpoint_every = checkpoint_every
         self.retention_ms = retention_ms
         self.report = IngestReport()
-        self._aggregates: dict[tuple[str, int], dict[str, list[float]]] = {}
         self._last_reading = 0
         self._since_checkpoint = 0
         self._unpublished: list[tuple[int, list[AlertChange]]] = []
@@ -141,7 +139,6 @@ class IngestPipeline:
                     )
         rows = [(m.device_id, m.ts, m.seq, raw) for m, raw in zip(fresh, raws, strict=True)]
         changes = self.engine.evaluate(fresh)
-        self._aggregate(fresh)
         counters = Counter(r.reason.value for r in rejections)
         counters["accepted"] = len(fresh)
         self._last_reading = self.store.write_batch(rows, changes, self.places, counters)
@@ -202,13 +199,8 @@ class IngestPipeline:
 
     def checkpoint(self) -> None:
         self.store.checkpoint(
-            self._last_reading,
-            self.engine.snapshot(),
-            self.seqs.snapshot(),
-            self._aggregates,
-            self.clock(),
+            self._last_reading, self.engine.snapshot(), self.seqs.snapshot(), self.clock()
         )
-        self._aggregates = {}
         self._since_checkpoint = 0
         self._publish_when_committed([])
         watermark = self.engine.watermark
@@ -224,6 +216,7 @@ class IngestPipeline:
             start, engine_state, seq_state = saved
             self.engine = self.restore_engine(engine_state)
             self.seqs = SeqWindows.restore(seq_state)  # type: ignore[arg-type]
+        self.store.recover_aggregates(start)
         replayed = 0
         for chunk in self.store.readings_after(start):
             # Stored readings were accepted once: no time-window check when evaluating them again.
@@ -233,33 +226,8 @@ class IngestPipeline:
             for msg in messages:
                 self.seqs.accept(msg.device_id, msg.seq, msg.ts)
             changes = self.engine.evaluate(messages)
-            self._aggregate(messages)
             self.store.apply_changes(changes, self.places)
             replayed += len(messages)
             self._last_reading = chunk[-1][0]
         self._last_reading = max(self._last_reading, start)
         return replayed
-
-    def _aggregate(self, messages: Sequence[Message]) -> None:
-        # Keyed by (device, hour) then field: one tuple and one lookup per message, not per value.
-        aggregates = self._aggregates
-        for msg in messages:
-            values = msg.values
-            if not values:
-                continue
-            key = (msg.device_id, msg.ts - msg.ts % HOUR_MS)
-            fields = aggregates.get(key)
-            if fields is None:
-                aggregates[key] = {name: [1, v, v, v] for name, v in values.items()}
-                continue
-            for name, value in values.items():
-                agg = fields.get(name)
-                if agg is None:
-                    fields[name] = [1, value, value, value]
-                    continue
-                agg[0] += 1
-                agg[1] += value
-                if value < agg[2]:
-                    agg[2] = value
-                elif value > agg[3]:
-                    agg[3] = value

@@ -79,9 +79,6 @@ class GeometryChecker(Protocol):
 Decoded = tuple[list[Message], list[bytes], list[int], list[Rejection]]
 """Accepted messages, their raw JSON bytes and positions (same order), and the rejections."""
 
-Aggregates = Mapping[tuple[str, int], Mapping[str, list[float]]]
-"""(device, hour start ms) → field → [count, sum, min, max]."""
-
 
 @dataclass(frozen=True)
 class DevicePlace:
@@ -136,9 +133,15 @@ class TelemetryStore(Protocol):
         reading_id: int,
         engine: Mapping[str, object],
         seqs: Mapping[str, object],
-        aggregates: Aggregates,
         saved_at: int,
-    ) -> None: ...
+    ) -> None:
+        """Save the engine state and the hourly aggregates of the readings since, atomically."""
+        ...
+
+    def recover_aggregates(self, after_reading_id: int) -> None:
+        """After a restart: aggregate again the readings the last checkpoint did not cover."""
+        ...
+
     def load_checkpoint(self) -> tuple[int, dict[str, object], dict[str, object]] | None: ...
     def readings_after(
         self, reading_id: int, chunk: int = 10_000

@@ -1,11 +1,12 @@
 """A TelemetryStore whose writes run in a child process, so a replay uses both cores.
 
 The parent numbers the readings itself (it is the only writer), sends each batch down a pipe and
-goes on with the next one while the child writes. Reads are served by the parent's own
-connection after waiting for every pending write. Alert changes are published by the pipeline
-only once `committed()` has seen their batch acknowledged, so "publish after commit" still holds.
-Used for bulk replays (`gridloop ingest`, `gridloop bench ingest`); the HTTP and MQTT doors keep
-the in-process store, because they acknowledge each message only after it is durable.
+goes on with the next one while the child writes; the child also keeps the hourly aggregates
+(decoding each reading's values again there costs the parent nothing). Reads are served by the
+parent's own connection after waiting for every pending write. Alert changes are published by the
+pipeline only once `committed()` has seen their batch acknowledged, so "publish after commit"
+still holds. Used for bulk replays (`gridloop ingest`, `gridloop bench ingest`); the HTTP and
+MQTT doors keep the in-process store, because they acknowledge a message only once it is durable.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.domain.alerting.changes import AlertChange
-from gridloop.service_layer.ports import Aggregates, AlertRow, DevicePlace
+from gridloop.service_layer.ports import AlertRow, DevicePlace
 
 MAX_IN_FLIGHT = 3  # batches the child may lag behind: bounds memory and data at risk
 
@@ -75,11 +76,14 @@ class BackgroundTelemetryStore:
         reading_id: int,
         engine: Mapping[str, object],
         seqs: Mapping[str, object],
-        aggregates: Aggregates,
         saved_at: int,
     ) -> None:
-        self._send(("checkpoint", reading_id, dict(engine), dict(seqs), dict(aggregates), saved_at))
+        self._send(("checkpoint", reading_id, dict(engine), dict(seqs), saved_at))
         self.flush()  # a checkpoint is durable when this returns
+
+    def recover_aggregates(self, after_reading_id: int) -> None:
+        self._send(("recover", after_reading_id))  # the child keeps the aggregates
+        self.flush()
 
     def flush(self) -> None:
         """Wait until the child has written everything sent so far."""
@@ -148,6 +152,8 @@ def _serve(db_path: str, pipe: Connection) -> None:
                 store.apply_changes(*request[1:])
             elif kind == "checkpoint":
                 store.checkpoint(*request[1:])
+            elif kind == "recover":
+                store.recover_aggregates(*request[1:])
         except Exception as e:  # report, then stop: the parent raises WriterFailed
             pipe.send(("error", f"{type(e).__name__}: {e}"))
             return

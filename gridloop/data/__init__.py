@@ -1,0 +1,1 @@
+"""Data files shipped with gridloop (read through importlib.resources, editable copies allowed)."""
