@@ -97,19 +97,26 @@ class WorkCalendar:
         return self.add_working_ms(start_ms, round(hours * HOUR_MS))
 
     def add_working_days(self, start_ms: int, days: int) -> int:
-        """The instant `days` full working days of working time after start.
+        """The instant `days` working days after start.
 
-        Convention: exactly days × the daily working time is counted, so
-        - inside working hours: the same local clock time `days` working days later
-          (Fri 10:00 + 1 → Mon 10:00);
-        - before opening, after closing or on a day off: the end (18:00) of the `days`-th working
-          day whose hours are still wholly ahead (Fri 08:00 + 1 → Fri 18:00; Fri 19:00 or
-          Sat 10:00 + 1 → Mon 18:00);
-        - during the lunch break: the clock starts at 13:30, so 13:30 `days` working days later.
+        Convention (always exactly days × the daily working time, stated the way deadlines are):
+        - from inside working hours: the same local clock time `days` working days later
+          (Fri 10:00 + 1 → Mon 10:00); the lunch break counts from 13:30;
+        - from before opening, after closing or a day off: the close (18:00) of the `days`-th
+          working day whose hours are wholly ahead (Fri 08:00 + 1 → Fri 18:00;
+          Fri 19:00 or Sat 10:00 + 1 → Mon 18:00).
         """
         if days < 0:
             raise ValueError(f"working days must not be negative, got {days}")
-        return self.add_working_ms(start_ms, days * self.day_ms)
+        begin = self.add_working_ms(start_ms, 0)  # the first working instant at or after start
+        day = self.local_date(begin)
+        clock = begin - self.local_ms(day)
+        if days and clock == self.periods[0][0] * MINUTE_MS:
+            # A whole working day lies ahead, so it is the first of the days counted.
+            days, clock = days - 1, self.periods[-1][1] * MINUTE_MS
+        for _ in range(days):
+            day = self._working_day_after(day)
+        return self.local_ms(day) + clock
 
     def add_working_ms(self, start_ms: int, amount_ms: int) -> int:
         """Count `amount_ms` of working time from start; outside hours, from the next period.
@@ -120,19 +127,17 @@ class WorkCalendar:
             raise ValueError(f"working time must not be negative, got {amount_ms} ms")
         remaining = amount_ms
         day = self.local_date(start_ms)
-        idle = 0
-        while idle <= _MAX_IDLE_DAYS:
-            spans = self._spans(day)
-            for begin, end in spans:
+        if not self.is_working_day(day):
+            day = self._working_day_after(day)
+        while True:
+            for begin, end in self._spans(day):
                 begin = max(begin, start_ms)
                 if begin >= end:
                     continue
                 if remaining <= end - begin:
                     return begin + remaining
                 remaining -= end - begin
-            idle = 0 if spans else idle + 1
-            day += timedelta(days=1)
-        raise ValueError(f"no working day in the {_MAX_IDLE_DAYS} days before {day}")
+            day = self._working_day_after(day)
 
     def working_ms_between(self, a_ms: int, b_ms: int) -> int:
         """Working time from a to b; negative when b is before a."""
@@ -150,6 +155,12 @@ class WorkCalendar:
     def _offset_ms(self) -> int:
         offset = self.tz.utcoffset(None)
         return offset // timedelta(milliseconds=1)
+
+    def _working_day_after(self, day: date) -> date:
+        for offset in range(1, _MAX_IDLE_DAYS + 1):
+            if self.is_working_day(day + timedelta(days=offset)):
+                return day + timedelta(days=offset)
+        raise ValueError(f"no working day in the {_MAX_IDLE_DAYS} days after {day}")
 
     def _spans(self, day: date) -> list[tuple[int, int]]:
         """The working periods of `day` as instants (none on a day off)."""

@@ -15,7 +15,11 @@ from types import MappingProxyType
 
 
 class Action(StrEnum):
-    """What happened to a case. Payload keys each action carries are listed beside it."""
+    """What happened to a case. Payload keys each action carries are listed beside it.
+
+    SIGN, HANDLE, FEEDBACK, RETURN and REQUEST_EXTENSION may carry `unit`: the department or
+    community code the actor acts for when the case is assigned to a unit, not a person.
+    """
 
     REPORT = "report"  # channel, category, severity, lon, lat, building_code, grid_code,
     # community_code, street_code, reporter, alert_ids (list), description
@@ -38,7 +42,8 @@ class Action(StrEnum):
     RATE = "rate"  # rating: satisfied | basically_satisfied | unsatisfied
     REOPEN = "reopen"  # reason: after an unsatisfied rating caused by the handler
     MERGE = "merge"  # into (case id): this case's reporters join that case
-    ABSORB = "absorb"  # from (case id), reporter: the surviving case records a merged report
+    ABSORB = "absorb"  # from (case id), reporter, reporters (list), alert_ids (list): the
+    # surviving case records a merged report, keeping every reporter and alert it brought
     ESCALATE = "escalate"  # level: community | street | district, step: sign | handle
     LINK_ALERT = "link_alert"  # alert_id: a re-fired alert joins the open case
     ALERT_CLEARED = "alert_cleared"  # alert_id: recorded; a human still closes the case

@@ -10,18 +10,18 @@ Counting conventions (the contract behind `gridloop report`):
 - due for closure (应结案): registered cases not deferred (last DEFER/RESUME a DEFER, not closed).
   due for handling (应处置): due for closure and dispatched at least once. Each numerator below
   is counted over its rate's denominator; dispatches, returns and ratings over registered cases.
-- deadline in force at an event: the sign_due / handle_due carried by the last DISPATCH,
-  GRANT_EXTENSION or RESUME before it; a step with no deadline in force is on time.
+- deadline in force at an event: the sign_due / handle_due set by the last DISPATCH (a RETURN
+  clears them), moved by a later GRANT_EXTENSION or RESUME; a step without one is on time.
 - closed: the last CLOSE comes after the last REOPEN; on time when that CLOSE is at or before the
   handle deadline in force. handled: has a HANDLE; on time judged on its latest HANDLE (a rework
   that drags past the deadline makes the handling late).
 - signed: the latest DISPATCH was signed for (a SIGN after it); on time against its sign deadline.
   on_time_sign_rate = signed_on_time / due for handling.
 - reworks: VERIFY_FAIL + REOPEN events; extensions: GRANT_EXTENSION events; dispatches, returns:
-  DISPATCH and RETURN events. rated: cases with a RATE (the latest counts); satisfied: rated
-  satisfied or basically_satisfied.
-- warnings: distinct alert ids (REPORT alert_ids and LINK_ALERT alert_id) of registered cases of
-  channel "sensor"; warnings_closed: those of closed cases.
+  DISPATCH and RETURN events. rated: cases whose current closure is rated (a REOPEN clears the
+  rating, as the workflow does); satisfied: rated satisfied or basically_satisfied.
+- warnings: distinct alert ids of registered cases of channel "sensor" (REPORT and ABSORB
+  alert_ids, LINK_ALERT alert_id); warnings_closed: those of closed cases.
 - A rate with a zero denominator is None.
 - Scope and grouping read the REPORT payload (channel, category, street_code, community_code,
   grid_code); worker is the assignee of the latest DISPATCH. A missing value groups as "-".
@@ -36,6 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from gridloop.domain.cases.events import Action, CaseEvent
+from gridloop.domain.cases.request import ms, text
 
 NO_VALUE = "-"
 SENSOR_CHANNEL = "sensor"
@@ -111,39 +112,31 @@ class _Case:
     alert_ids: set[str] = field(default_factory=set)
 
 
-def _text(payload: Mapping[str, object], key: str) -> str:
-    value = payload.get(key)
-    return value if isinstance(value, str) and value else NO_VALUE
-
-
-def _ms(payload: Mapping[str, object], key: str, default: int | None) -> int | None:
-    value = payload.get(key)
-    # bool is an int subclass; a flag is never a deadline
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
 def _on_time(at: int, due: int | None) -> bool:
     return due is None or at <= due
 
 
+def _alert_ids(payload: Mapping[str, object]) -> set[str]:
+    """REPORT and ABSORB carry a list `alert_ids`, LINK_ALERT a single `alert_id`."""
+    ids = payload.get("alert_ids", [payload.get("alert_id")])
+    return {i for i in ids if isinstance(i, str) and i} if isinstance(ids, list | tuple) else set()
+
+
 def _read(history: Sequence[CaseEvent], to_ms: int | None) -> _Case | None:
+    """The case as it stood at `to_ms`, following the workflow's effects (cases/effects.py)."""
     events = [e for e in history if to_ms is None or e.at < to_ms]
     report = next((e for e in events if e.action is Action.REPORT), None)
     if report is None:
         return None
-    p = report.payload
-    facets = {name: _text(p, key) for name, key in _REPORT_KEYS.items()} | {"worker": NO_VALUE}
-    actions = Counter(e.action for e in events)
-    case = _Case(facets, report.at, actions)
-    ids = p.get("alert_ids")
-    if isinstance(ids, list | tuple):
-        case.alert_ids.update(i for i in ids if isinstance(i, str))
+    facets = {name: text(report.payload, key) or NO_VALUE for name, key in _REPORT_KEYS.items()}
+    facets["worker"] = NO_VALUE
+    case = _Case(facets, report.at, Counter(e.action for e in events))
     sign_due: int | None = None
     handle_due: int | None = None
     for e in events:
         a, p = e.action, e.payload
         if a is Action.DISPATCH:
-            facets["worker"] = _text(p, "assignee")
+            facets["worker"] = text(p, "assignee") or NO_VALUE
             case.signed = case.signed_on_time = False  # the new assignee has to sign for it
         elif a is Action.SIGN:
             case.signed, case.signed_on_time = True, _on_time(e.at, sign_due)
@@ -151,22 +144,25 @@ def _read(history: Sequence[CaseEvent], to_ms: int | None) -> _Case | None:
             case.handled, case.handled_on_time = True, _on_time(e.at, handle_due)
         elif a is Action.CLOSE:
             case.closed, case.closed_on_time = True, _on_time(e.at, handle_due)
-        elif a is Action.REOPEN:
+        elif a is Action.REOPEN:  # the reopened case is rated again at its next closure
             case.closed = case.closed_on_time = False
+            case.rating = None
         elif a in (Action.DEFER, Action.RESUME):
             case.deferred = a is Action.DEFER
         elif a is Action.RATE:
-            rating = p.get("rating")
-            case.rating = rating if isinstance(rating, str) else None
-        elif a is Action.LINK_ALERT and isinstance(p.get("alert_id"), str):
-            case.alert_ids.add(str(p["alert_id"]))
-        if a in (Action.DISPATCH, Action.RESUME, Action.GRANT_EXTENSION):
-            sign_due, handle_due = _ms(p, "sign_due", sign_due), _ms(p, "handle_due", handle_due)
-    refused = Action.REFUSE in actions
+            case.rating = text(p, "rating")
+        elif a in (Action.REPORT, Action.LINK_ALERT, Action.ABSORB):
+            case.alert_ids |= _alert_ids(p)
+        if a in (Action.DISPATCH, Action.RETURN):  # a new assignee, or none: new deadlines
+            sign_due, handle_due = ms(p, "sign_due"), ms(p, "handle_due")
+        elif a in (Action.RESUME, Action.GRANT_EXTENSION):
+            sign_due = ms(p, "sign_due") if "sign_due" in p else sign_due
+            handle_due = ms(p, "handle_due") if "handle_due" in p else handle_due
+    refused = Action.REFUSE in case.actions
     case.deferred = case.deferred and not case.closed
-    case.merged = Action.MERGE in actions and not refused
+    case.merged = Action.MERGE in case.actions and not refused
     # a DISPATCH implies registration even where the REGISTER step was automatic and unrecorded
-    registered = Action.REGISTER in actions or Action.DISPATCH in actions
+    registered = Action.REGISTER in case.actions or Action.DISPATCH in case.actions
     case.registered = registered and not refused and not case.merged
     return case
 

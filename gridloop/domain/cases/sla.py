@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -100,8 +100,8 @@ EXAMPLE_CATEGORY_LIMITS: Mapping[str, Override] = MappingProxyType(
 class SlaPolicy:
     """Limits per severity, and per category overriding them step by step."""
 
-    severity: Mapping[Severity, Limit] = DEFAULT_SEVERITY_LIMITS
-    category: Mapping[str, Override] = EXAMPLE_CATEGORY_LIMITS
+    severity: Mapping[Severity, Limit] = field(default_factory=lambda: DEFAULT_SEVERITY_LIMITS)
+    category: Mapping[str, Override] = field(default_factory=lambda: EXAMPLE_CATEGORY_LIMITS)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", MappingProxyType(dict(self.severity)))
@@ -224,10 +224,11 @@ def due_escalations(
     for case in cases:
         if case.deferred or case.state == "deferred" or case.state in FINAL_STATES:
             continue
+        repeats = _repeats(case, policy)
         rank = _rank(case, policy)
         last = case.last_escalated_at
         while rank + 1 < len(policy.levels):
-            trigger = _next_trigger(case, last, policy, calendar)
+            trigger = _next_trigger(case, last, repeats, calendar)
             if trigger is None or trigger[0] > now_ms:
                 break
             rank += 1
@@ -245,7 +246,7 @@ def _rank(case: CaseView, policy: EscalationPolicy) -> int:
 
 
 def _next_trigger(
-    case: CaseView, last: int | None, policy: EscalationPolicy, calendar: WorkCalendar | None
+    case: CaseView, last: int | None, repeats: Limit, calendar: WorkCalendar | None
 ) -> tuple[int, Step] | None:
     """The earliest instant after `last` at which an open step raises the case."""
     options: list[tuple[int, int, int, Step]] = []
@@ -259,7 +260,7 @@ def _next_trigger(
         if last is None or last < due:
             options.append((due, 0, order, step))
         else:
-            repeat = _repeat(case, step, policy)
+            repeat = repeats.sign if step is Step.SIGN else repeats.handle
             options.append((repeat.after(last, calendar), 1, order, step))
     if not options:
         return None
@@ -268,13 +269,14 @@ def _next_trigger(
     return at, step
 
 
-def _repeat(case: CaseView, step: Step, policy: EscalationPolicy) -> Duration:
+def _repeats(case: CaseView, policy: EscalationPolicy) -> Limit:
+    """The repeat interval of each step."""
     if policy.repeat is not None:
-        return policy.repeat
+        return Limit(policy.repeat, policy.repeat)
     if case.limit is None:
         why = "give the view its limit or the policy a repeat"
         raise ValueError(f"case {case.case_id}: no repeat interval ({why})")
-    return case.limit.sign if step is Step.SIGN else case.limit.handle
+    return case.limit
 
 
 def _override(value: object, key: str) -> Override:

@@ -7,7 +7,6 @@ from indicators_support import at, dispatch, history, report, step
 from gridloop.domain.cases.events import Action, CaseEvent
 
 A = Action
-S2 = {"street": "S2", "community": "C2", "grid": "G2"}
 
 CASES: dict[str, list[CaseEvent]] = {
     # sensor, closed on time; a re-fired alert links a second alert id
@@ -37,7 +36,7 @@ CASES: dict[str, list[CaseEvent]] = {
     # verification failed once; the second handling is still within the deadline
     "reworked": history(
         "reworked",
-        report(**S2),
+        report(street="S2", community="C2", grid="G2"),
         step(0, A.REGISTER),
         dispatch(1, "w2", sign_by=6, handle_by=61),
         step(2, A.SIGN),
@@ -51,7 +50,7 @@ CASES: dict[str, list[CaseEvent]] = {
     # w1 returns it; w2 signs at 8, late for the first dispatch (6) but on time for its own (10)
     "returned": history(
         "returned",
-        report(**S2),
+        report(street="S2", community="C2", grid="G2"),
         step(0, A.REGISTER),
         dispatch(1, "w1", sign_by=6, handle_by=61),
         step(3, A.RETURN, reason="not_in_remit"),
@@ -63,7 +62,7 @@ CASES: dict[str, list[CaseEvent]] = {
     # handled at 100 and closed at 110: late for 61, on time for the extended 121
     "extended": history(
         "extended",
-        report(**S2),
+        report(street="S2", community="C2", grid="G2"),
         step(0, A.REGISTER),
         dispatch(1, "w2", sign_by=6, handle_by=61),
         step(4, A.SIGN),

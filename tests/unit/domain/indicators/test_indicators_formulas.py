@@ -118,19 +118,24 @@ def test_a_deferred_case_returns_to_the_due_counts_when_resumed() -> None:
     assert (result.due_for_closure, result.closed_on_time, result.signed_on_time) == (1, 1, 1)
 
 
-def test_a_case_reopened_after_an_unsatisfied_rating_is_open_again_and_a_rework() -> None:
-    events = history(
-        "reopened",
+def test_a_reopened_case_is_open_again_counts_a_rework_and_awaits_a_new_rating() -> None:
+    steps = [
         report(),
         step(0, A.REGISTER),
         dispatch(1, "w1", sign_by=6, handle_by=61),
+        step(2, A.SIGN),
         step(30, A.HANDLE),
         step(40, A.CLOSE),
         step(50, A.RATE, rating="unsatisfied"),
         step(55, A.REOPEN, reason="handler"),
-    )
-    result = compute([events], None)
-    assert (result.closed, result.reworks, result.rated, result.satisfied) == (0, 1, 1, 0)
+    ]
+    reopened = compute([history("r", *steps)], None)
+    assert (reopened.closed, reopened.reworks, reopened.rated) == (0, 1, 0)
+    # re-handled after the deadline (61), then closed and rated again
+    steps += [step(70, A.HANDLE), step(80, A.CLOSE), step(90, A.RATE, rating="satisfied")]
+    again = compute([history("r", *steps)], None)
+    assert (again.closed, again.closed_on_time, again.handled_on_time) == (1, 0, 0)
+    assert (again.reworks, again.rated, again.satisfied) == (1, 1, 1)
 
 
 def test_the_period_selects_by_report_time_and_judges_at_its_end() -> None:
@@ -152,6 +157,19 @@ def test_a_refired_alert_already_on_the_case_counts_once() -> None:
         step(6, A.LINK_ALERT, alert_id="b1"),
     )
     assert compute([events], None).warnings == 2
+
+
+def test_alerts_absorbed_from_a_merged_case_count_with_the_surviving_case() -> None:
+    events = history(
+        "s",
+        report(channel="sensor", alerts=("a1",)),
+        step(0, A.REGISTER),
+        step(3, A.ABSORB, reporter="r2", alert_ids=["a7"], **{"from": "m"}),
+        dispatch(4, "w1", sign_by=9, handle_by=60),
+        step(20, A.CLOSE),
+    )
+    result = compute([events], None)
+    assert (result.warnings, result.warnings_closed) == (2, 2)
 
 
 def test_alerts_of_a_non_sensor_case_are_not_warnings() -> None:
