@@ -111,12 +111,12 @@ class CompiledRule(RuleState):
 
     def __init__(self, kind: DeviceKind, spec: RuleSpec, form: int, conds: list[_Cond]) -> None:
         super().__init__(spec.code, spec.severity)
-        self.full = f"{kind.code}.{spec.code}"
+        self.full = _full_code(kind.code, spec.code)
         self.form = form
         self.base = spec.severity
         self.consecutive = spec.consecutive
         self.clear_after = spec.clear_after
-        self.conds = tuple(conds)
+        self.conds = _shared(tuple(conds))
         self.inhibits = self.full in INHIBITORS
         by = spec.severity_by
         self.sev_attr = by.attr if by else None
@@ -185,9 +185,33 @@ class CompiledDevice:
                 for c in r.conds:
                     if isinstance(c, _EventCond) and r not in events.get(c.event, []):
                         events.setdefault(c.event, []).append(r)
-        self.event_rules = {e: tuple(rs) for e, rs in events.items()}
+        self.event_rules = {e: tuple(rs) for e, rs in events.items()} if events else _NO_EVENTS
         # Inactivity only opens while the device still reports within the offline window.
         self.off_ms = self.silent[0].period if self.silent else DEFAULT_OFFLINE_MS
+
+
+_NO_EVENTS: Final[dict[str, tuple[CompiledRule, ...]]] = {}
+_full_codes: dict[tuple[str, str], str] = {}
+_conditions: dict[tuple[object, ...], tuple[_Cond, ...]] = {}
+
+
+def _full_code(kind: str, rule: str) -> str:
+    # One string per rule, not per device: a city has 100,000 devices and five rules each.
+    return _full_codes.setdefault((kind, rule), f"{kind}.{rule}")
+
+
+def _shared(conds: tuple[_Cond, ...]) -> tuple[_Cond, ...]:
+    """Equal condition lists (same fields, comparisons, bounds) are one object for all devices."""
+    key = tuple(_cond_key(c) for c in conds)
+    return _conditions.setdefault(key, conds)
+
+
+def _cond_key(c: _Cond) -> tuple[object, ...]:
+    if isinstance(c, _ValueCond):
+        return ("value", c.field, c.cmp, c.bound)
+    if isinstance(c, _OutsideCond):
+        return ("outside", c.field, c.low, c.high)
+    return ("event", c.event, c.attr, c.cmp, c.bound)
 
 
 def compile_device(kind: DeviceKind, profile: DeviceProfile, config: RuleConfig) -> CompiledDevice:
