@@ -277,7 +277,7 @@ def _record(result: dict[str, object]) -> None:
 @click.option("--fresh", is_flag=True, help="Start again from an empty directory.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(directory: Path, fresh: bool, seed: int) -> None:
-    """Build the simulated chengxi district, import it and show what it holds."""
+    """Build the simulated chengxi district, import it, replay two hours of its sensors."""
     import shutil
 
     if fresh and directory.exists():
@@ -289,4 +289,13 @@ def demo(directory: Path, fresh: bool, seed: int) -> None:
         ctx.invoke(sim_district, preset="chengxi", seed=seed, out=district_dir)
     ctx.invoke(import_, directory=district_dir, db=str(db))
     ctx.invoke(stats, fmt="text", db=str(db))
-    click.echo(f"\ndatabase: {db}   try: gridloop stats --db {db} --format json")
+    stream = directory / "telemetry.ndjson.gz"
+    if not stream.exists():
+        click.echo("\n物联感知 sensing: two simulated hours of every device, up to now")
+        ctx.invoke(
+            sim_telemetry, district_dir=district_dir, hours=2, seed=seed, out=stream, start=None
+        )
+        ctx.invoke(ingest, files=(stream,), db=str(db), batch=10_000, now=None, fmt="text")
+    click.echo(f"\ndatabase: {db}")
+    click.echo(f"  gridloop alerts --db {db} --status active      # the alerts the rules raised")
+    click.echo(f"  gridloop stats --db {db} --format json")

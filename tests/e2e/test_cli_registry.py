@@ -88,3 +88,13 @@ def test_chengxi_preset_imports_with_the_promised_figures(tmp_path: Path) -> Non
     new_counts = re.findall(r"\((\d+) new\)", again.stdout)
     assert new_counts and set(new_counts) == {"0"}
     assert json.loads(gridloop("stats", "--format", "json", cwd=tmp_path).stdout) == stats
+
+
+def test_the_demo_builds_the_district_and_replays_its_sensors(tmp_path: Path) -> None:
+    done = gridloop("demo", "--dir", "demo", cwd=tmp_path)
+    assert "城西区 (630104)" in done.stdout
+    truth = json.loads((tmp_path / "demo" / "telemetry.ndjson.gz.truth.json").read_text())
+    alerts = json.loads(
+        gridloop("alerts", "--db", "demo/gridloop.db", "--format", "json", cwd=tmp_path).stdout
+    )
+    assert len(alerts) == len(truth["alerts"]) > 0
