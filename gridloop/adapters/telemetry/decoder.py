@@ -118,18 +118,20 @@ class TelemetryDecoder:
         if raw.seq < 0:
             bad.append(Rejection(R.BAD_TYPE, position, f"seq {raw.seq} is below 0", device_id))
             return
-        ts: int | str = raw.ts
-        if type(ts) is not int:
-            ts = self._ts_cache.get(ts) or self._timestamp(ts)  # type: ignore[arg-type]
-            if type(ts) is str:
-                bad.append(Rejection(R.BAD_TIMESTAMP, position, ts, device_id))
-                return
+        given = raw.ts
+        parsed = (
+            given if isinstance(given, int) else self._ts_cache.get(given) or self._timestamp(given)
+        )
+        if isinstance(parsed, str):
+            bad.append(Rejection(R.BAD_TIMESTAMP, position, parsed, device_id))
+            return
+        ts: int = parsed
         if now_ms is not None:
-            if ts > now_ms + self.limits.max_future_ms:  # type: ignore[operator]
+            if ts > now_ms + self.limits.max_future_ms:
                 why = f"ts {ts} is ahead of now {now_ms}"
                 bad.append(Rejection(R.TS_FUTURE, position, why, device_id))
                 return
-            if ts < now_ms - self.limits.max_age_ms:  # type: ignore[operator]
+            if ts < now_ms - self.limits.max_age_ms:
                 why = f"ts {ts} is older than allowed"
                 bad.append(Rejection(R.TS_TOO_OLD, position, why, device_id))
                 return
@@ -151,7 +153,7 @@ class TelemetryDecoder:
             why = f"{raw.event!r} is not an event of this kind"
             bad.append(Rejection(R.UNKNOWN_EVENT, position, why, device_id))
             return
-        out[0].append(Message(device_id, ts, raw.seq, raw.values, raw.event, raw.attrs))  # type: ignore[arg-type]
+        out[0].append(Message(device_id, ts, raw.seq, raw.values, raw.event, raw.attrs))
         out[1].append(line)
         out[2].append(position)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from anyio import to_thread
 
@@ -38,7 +39,7 @@ class WebState:
         with self._lock:
             self.pipeline.count_rejected("unauthorized")
 
-    def allows(self, credential: Credential):  # type: ignore[no-untyped-def]
+    def allows(self, credential: Credential) -> Callable[[str], bool]:
         """The devices this credential may speak for."""
         if credential.kind == "device":
             return lambda device_id: device_id == credential.device_id
@@ -60,7 +61,7 @@ class WebState:
     ) -> dict[str, object]:
         return await to_thread.run_sync(self._run, "lines", list(lines), credential)
 
-    def _run(self, form: str, batch: list, credential: Credential) -> dict[str, object]:  # type: ignore[type-arg]
+    def _run(self, form: str, batch: list[Any], credential: Credential) -> dict[str, object]:
         allow = self.allows(credential)
         with self._lock:
             if form == "objects":
