@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from gridloop.domain.alerting.changes import AlertChange, ChangeKind
-from gridloop.domain.alerting.compiled import CompiledDevice, CompiledRule
+from gridloop.domain.alerting.compiled import RulePlan
+from gridloop.domain.alerting.plan import CompiledDevice
+from gridloop.domain.alerting.state import RuleState
 from gridloop.domain.devices.rules import Severity
 
 OPENED, UPDATED, CLEARED = ChangeKind.OPENED, ChangeKind.UPDATED, ChangeKind.CLEARED
@@ -18,27 +20,31 @@ class AlertBook:
         self._inhibit_ms = inhibit_ms
         self._trips: dict[str, dict[str, int]] = {}  # building → tripped breaker → trip start
 
-    def open(self, d: CompiledDevice, r: CompiledRule, at: int, severity: Severity) -> AlertChange:
-        r.started, r.severity, r.occurrences = at, severity, 1
-        r.streak = r.misses = 0
+    def open(
+        self, d: CompiledDevice, r: RulePlan, s: RuleState, at: int, severity: Severity
+    ) -> AlertChange:
+        s.started, s.severity, s.occurrences = at, severity, 1
+        s.streak = s.misses = 0
         if r.inhibits and d.building:
             self._trips.setdefault(d.building, {})[d.id] = at
         return AlertChange(OPENED, d.id, r.full, severity, at, at, 1)
 
-    def occur(self, d: CompiledDevice, r: CompiledRule, at: int, severity: Severity) -> AlertChange:
-        r.occurrences += 1
-        if severity > r.severity:
-            r.severity = severity  # raised, never lowered
-        started = at if r.started is None else r.started
-        return AlertChange(UPDATED, d.id, r.full, r.severity, started, at, r.occurrences)
+    def occur(
+        self, d: CompiledDevice, r: RulePlan, s: RuleState, at: int, severity: Severity
+    ) -> AlertChange:
+        s.occurrences += 1
+        if severity > s.severity:
+            s.severity = severity  # raised, never lowered
+        started = at if s.started is None else s.started
+        return AlertChange(UPDATED, d.id, r.full, s.severity, started, at, s.occurrences)
 
-    def clear(self, d: CompiledDevice, r: CompiledRule, at: int) -> AlertChange:
-        started = at if r.started is None else r.started
+    def clear(self, d: CompiledDevice, r: RulePlan, s: RuleState, at: int) -> AlertChange:
+        started = at if s.started is None else s.started
         # A message delayed past a timer that already fired must not end the alert before it began.
         cleared_at = max(at, started)
-        change = AlertChange(CLEARED, d.id, r.full, r.severity, started, cleared_at, r.occurrences)
-        r.started, r.severity, r.occurrences = None, r.base, 0
-        r.streak = r.misses = 0
+        change = AlertChange(CLEARED, d.id, r.full, s.severity, started, cleared_at, s.occurrences)
+        s.started, s.severity, s.occurrences = None, r.base, 0
+        s.streak = s.misses = 0
         if r.inhibits:
             self.untrack(d)
         return change
@@ -46,9 +52,9 @@ class AlertBook:
     def track(self, d: CompiledDevice) -> None:
         """Index d's active inhibiting alerts (after a restore or a recompilation)."""
         if d.building:
-            for r in d.rules:
-                if r.inhibits and r.started is not None:
-                    self._trips.setdefault(d.building, {})[d.id] = r.started
+            for r, s in zip(d.plan.rules, d.states, strict=True):
+                if r.inhibits and s.started is not None:
+                    self._trips.setdefault(d.building, {})[d.id] = s.started
 
     def untrack(self, d: CompiledDevice) -> None:
         trips = self._trips.get(d.building)

@@ -1,4 +1,4 @@
-"""Rules compiled once per device: resolved params as numbers, fields and comparisons.
+"""Rules compiled once per set of resolved params: params as numbers, fields and comparisons.
 
 The engine's per-message work then reads plain attributes of slots objects, never a RuleSpec.
 """
@@ -9,8 +9,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from gridloop.domain.alerting.params import DeviceProfile, RuleConfig, number, resolve_params
-from gridloop.domain.alerting.state import NEVER, RuleState
+from gridloop.domain.alerting.params import RuleConfig, number, resolve_params
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.devices.rules import (
     EventIs,
@@ -89,14 +88,19 @@ class _EventCond:
 _Cond = _ValueCond | _OutsideCond | _EventCond
 
 
-class CompiledRule(RuleState):
-    """One rule of one device: its state plus everything needed to evaluate it."""
+class RulePlan:
+    """One rule compiled for devices with the same params: everything needed to evaluate it.
+
+    Shared by every such device (a city has 100,000 devices and five rules each); the device's
+    own counters, timer and alert are a `RuleState` beside it.
+    """
 
     __slots__ = (
         "base",
         "bound",
         "clear_after",
         "cmp",
+        "code",
         "conds",
         "consecutive",
         "field",
@@ -110,7 +114,7 @@ class CompiledRule(RuleState):
     )
 
     def __init__(self, kind: DeviceKind, spec: RuleSpec, form: int, conds: list[_Cond]) -> None:
-        super().__init__(spec.code, spec.severity)
+        self.code = spec.code  # local to the kind, e.g. "residual_current_high"
         self.full = _full_code(kind.code, spec.code)
         self.form = form
         self.base = spec.severity
@@ -133,6 +137,10 @@ class CompiledRule(RuleState):
         self.fields: tuple[str, ...] = ()  # inactivity: the activity fields
         self.period = 0  # timer rules: the window in ms
 
+    def events(self) -> tuple[str, ...]:
+        """The events this rule's conditions wait for, in order."""
+        return tuple(dict.fromkeys(c.event for c in self.conds if isinstance(c, _EventCond)))
+
     def match(self, m: Message) -> int:
         """HIT when any condition holds, MISS when relevant only, else IRRELEVANT."""
         result = IRRELEVANT
@@ -152,45 +160,6 @@ class CompiledRule(RuleState):
         return self.base if level is None or level < self.base else level
 
 
-class CompiledDevice:
-    """A device's compiled rules and its per-device state (last evaluated ts)."""
-
-    __slots__ = (
-        "building",
-        "by_code",
-        "event_rules",
-        "id",
-        "kind",
-        "last",
-        "off_ms",
-        "quiet",
-        "rules",
-        "silent",
-        "value_rules",
-    )
-
-    def __init__(self, profile: DeviceProfile, rules: list[CompiledRule]) -> None:
-        self.id = profile.id
-        self.kind = profile.kind
-        self.building = profile.building_code
-        self.last = NEVER
-        self.rules = rules
-        self.by_code = {r.code: r for r in rules}
-        self.value_rules = tuple(r for r in rules if r.form == VALUE)
-        self.silent = tuple(r for r in rules if r.form == SILENT)
-        self.quiet = tuple(r for r in rules if r.form == QUIET)
-        events: dict[str, list[CompiledRule]] = {}
-        for r in rules:
-            if r.form == EVENT:
-                for c in r.conds:
-                    if isinstance(c, _EventCond) and r not in events.get(c.event, []):
-                        events.setdefault(c.event, []).append(r)
-        self.event_rules = {e: tuple(rs) for e, rs in events.items()} if events else _NO_EVENTS
-        # Inactivity only opens while the device still reports within the offline window.
-        self.off_ms = self.silent[0].period if self.silent else DEFAULT_OFFLINE_MS
-
-
-_NO_EVENTS: Final[dict[str, tuple[CompiledRule, ...]]] = {}
 _full_codes: dict[tuple[str, str], str] = {}
 _conditions: dict[tuple[object, ...], tuple[_Cond, ...]] = {}
 
@@ -214,21 +183,16 @@ def _cond_key(c: _Cond) -> tuple[object, ...]:
     return ("event", c.event, c.attr, c.cmp, c.bound)
 
 
-def compile_device(kind: DeviceKind, profile: DeviceProfile, config: RuleConfig) -> CompiledDevice:
-    rules = [r for spec in kind.all_rules if (r := _compile(kind, spec, profile, config))]
-    return CompiledDevice(profile, rules)
-
-
-def _compile(
-    kind: DeviceKind, spec: RuleSpec, profile: DeviceProfile, config: RuleConfig
-) -> CompiledRule | None:
+def compile_rule(
+    kind: DeviceKind, spec: RuleSpec, attrs: Mapping[str, object], config: RuleConfig
+) -> RulePlan | None:
     """The rule for this device, or None when it cannot be evaluated (overload without rated_a)."""
-    params = resolve_params(kind, spec, profile.attrs, config)
+    params = resolve_params(kind, spec, attrs, config)
     conds: list[_Cond] = []
     timer: Quiet | Silent | None = None
     for c in spec.conditions:
         if isinstance(c, Threshold):
-            bound = _bound(c, params, profile.attrs)
+            bound = _bound(c, params, attrs)
             if bound is not None:
                 conds.append(_ValueCond(c.field, _OPS[c.op], bound))
         elif isinstance(c, Outside):
@@ -237,22 +201,22 @@ def _compile(
             t = c.attr_threshold
             if t is None:
                 conds.append(_EventCond(c.event))
-            elif (bound := _bound(t, params, profile.attrs)) is not None:
+            elif (bound := _bound(t, params, attrs)) is not None:
                 conds.append(_EventCond(c.event, t.field, _OPS[t.op], bound))
         else:
             timer = c
     if isinstance(timer, Silent):
-        rule = CompiledRule(kind, spec, SILENT, [])
+        rule = RulePlan(kind, spec, SILENT, [])
         rule.period = round(params[timer.minutes] * 60_000)
         return rule
     if isinstance(timer, Quiet):
-        rule = CompiledRule(kind, spec, QUIET, [])
+        rule = RulePlan(kind, spec, QUIET, [])
         rule.fields = timer.fields
         rule.period = round(params[timer.hours] * 3_600_000)
         return rule
     if not conds:
         return None
-    return CompiledRule(kind, spec, EVENT if spec.is_event else VALUE, conds)
+    return RulePlan(kind, spec, EVENT if spec.is_event else VALUE, conds)
 
 
 def _bound(t: Threshold, params: Mapping[str, float], attrs: Mapping[str, object]) -> float | None:

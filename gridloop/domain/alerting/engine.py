@@ -12,14 +12,9 @@ from heapq import heappop, heappush
 
 from gridloop.domain.alerting.alerts import AlertBook
 from gridloop.domain.alerting.changes import AlertChange
-from gridloop.domain.alerting.compiled import (
-    EVENT,
-    HIT,
-    SILENT,
-    CompiledDevice,
-    compile_device,
-)
+from gridloop.domain.alerting.compiled import EVENT, HIT, SILENT
 from gridloop.domain.alerting.params import DEFAULT_CONFIG, DeviceProfile, RuleConfig
+from gridloop.domain.alerting.plan import CompiledDevice, PlanCache
 from gridloop.domain.alerting.state import NEVER, device_from_dict, device_to_dict
 from gridloop.domain.alerting.timers import TimerHeap
 from gridloop.domain.devices.catalog import KindCatalog
@@ -41,6 +36,7 @@ class RuleEngine:
         self._kinds = kinds
         self._config = config
         self._book = AlertBook(round(config.inhibit_minutes * 60_000))
+        self._plans = PlanCache(config)
         self._devices: dict[str, CompiledDevice] = {}
         self._timers = TimerHeap()
         self._watermark: int | None = None
@@ -55,16 +51,17 @@ class RuleEngine:
     def add_devices(self, devices: Iterable[DeviceProfile]) -> None:
         """Compile new devices; a known id is recompiled and keeps its state if its kind is kept."""
         for profile in devices:
-            new = compile_device(self._kinds.get(profile.kind), profile, self._config)
+            new = self._plans.compile(self._kinds.get(profile.kind), profile)
             old = self._devices.get(profile.id)
             if old is not None:
                 self._book.untrack(old)
                 if old.kind == new.kind:
                     new.last = old.last
-                    for rule in new.rules:
-                        previous = old.by_code.get(rule.code)
-                        if previous is not None:
-                            rule.take_state(previous)
+                    by_code = old.plan.by_code
+                    new.states = tuple(
+                        s if (i := by_code.get(r.code)) is None else old.states[i]
+                        for r, s in zip(new.plan.rules, new.states, strict=True)
+                    )
             self._devices[profile.id] = new
             self._book.track(new)
 
@@ -115,27 +112,30 @@ class RuleEngine:
         d = self._devices.get(device_id)
         if d is None:
             return None
-        code = rule.removeprefix(f"{d.kind}.")
-        r = d.by_code.get(code)
-        if r is None or r.form != EVENT or r.started is None:
+        found = d.rule(rule.removeprefix(f"{d.kind}."))
+        if found is None:
             return None
-        return self._book.clear(d, r, at_ms)
+        r, s = found
+        if r.form != EVENT or s.started is None:
+            return None
+        return self._book.clear(d, r, s, at_ms)
 
     def active(self) -> list[ActiveAlert]:
         """Active alerts as (device_id, rule, started_at, severity, occurrences), sorted."""
         return sorted(
-            (d.id, r.full, r.started, r.severity, r.occurrences)
+            (d.id, r.full, s.started, s.severity, s.occurrences)
             for d in self._devices.values()
-            for r in d.rules
-            if r.started is not None
+            for r, s in zip(d.plan.rules, d.states, strict=True)
+            if s.started is not None
         )
 
     def snapshot(self) -> dict[str, object]:
         """The whole state as JSON-able plain data (see `restore`)."""
         states: dict[str, object] = {}
         for d in self._devices.values():
-            if d.last != NEVER or any(r.to_dict() for r in d.rules):
-                states[d.id] = device_to_dict(d.last, d.rules)
+            if d.last != NEVER or any(s.to_dict() for s in d.states):
+                codes = (r.code for r in d.plan.rules)
+                states[d.id] = device_to_dict(d.last, zip(codes, d.states, strict=True))
         return {
             "version": SNAPSHOT_VERSION,
             "watermark": self._watermark,
@@ -171,12 +171,13 @@ class RuleEngine:
                 continue
             d.last, rule_states = device_from_dict(data)
             for code, state in rule_states.items():
-                r = d.by_code.get(code)
-                if r is None:
+                i = d.plan.by_code.get(code)
+                if i is None:
                     continue
-                r.load(state)
-                if r.due is not None:
-                    engine._timers.schedule(r, d.id, r.due)
+                s = d.states[i]
+                s.load(state)
+                if s.due is not None:
+                    engine._timers.schedule(s, d.id, code, s.due)
             engine._book.track(d)
         return engine
 
@@ -184,19 +185,22 @@ class RuleEngine:
 
     def _apply(self, d: CompiledDevice, m: Message, ts: int, out: list[AlertChange]) -> None:
         d.last = ts
-        for t in d.silent:
-            if t.started is not None:
-                out.append(self._book.clear(d, t, ts))
+        plan = d.plan
+        states = d.states
+        for i, t in plan.silent:
+            s = states[i]
+            if s.started is not None:
+                out.append(self._book.clear(d, t, s, ts))
             # TimerHeap.schedule inlined: this runs for every message.
-            due = t.due = ts + t.period
-            queued = t.queued
+            due = s.due = ts + t.period
+            queued = s.queued
             if queued is None or queued > due:
                 heappush(self._timers.entries, (due, d.id, t.code))
-                t.queued = due
-        if d.quiet:
+                s.queued = due
+        if plan.quiet:
             self._quiet_message(d, m, ts, out)
         values = m.values
-        for r in d.value_rules:
+        for i, r in plan.value_rules:
             field = r.field
             if field is not None:
                 v = values.get(field)
@@ -210,52 +214,56 @@ class RuleEngine:
                     continue
                 hit = result == HIT
                 severity = r.severity_of(m) if hit else r.base
-            if r.started is None:
+            s = states[i]
+            if s.started is None:
                 if hit:
-                    streak = r.streak + 1
+                    streak = s.streak + 1
                     if streak >= r.consecutive:
-                        out.append(self._book.open(d, r, ts, severity))
+                        out.append(self._book.open(d, r, s, ts, severity))
                     else:
-                        r.streak = streak
-                elif r.streak:
-                    r.streak = 0
+                        s.streak = streak
+                elif s.streak:
+                    s.streak = 0
             elif hit:
-                r.misses = 0
-                out.append(self._book.occur(d, r, ts, severity))
+                s.misses = 0
+                out.append(self._book.occur(d, r, s, ts, severity))
             else:
-                misses = r.misses + 1
+                misses = s.misses + 1
                 if misses >= r.clear_after:
-                    out.append(self._book.clear(d, r, ts))
+                    out.append(self._book.clear(d, r, s, ts))
                 else:
-                    r.misses = misses
+                    s.misses = misses
         event = m.event
         if event is not None:
-            for r in d.event_rules.get(event, ()):
+            for i, r in plan.event_rules.get(event, ()):
                 if r.match(m) == HIT:
                     severity = r.severity_of(m)
-                    if r.started is None:
-                        out.append(self._book.open(d, r, ts, severity))
+                    s = states[i]
+                    if s.started is None:
+                        out.append(self._book.open(d, r, s, ts, severity))
                     else:
-                        out.append(self._book.occur(d, r, ts, severity))
+                        out.append(self._book.occur(d, r, s, ts, severity))
 
     def _quiet_message(
         self, d: CompiledDevice, m: Message, ts: int, out: list[AlertChange]
     ) -> None:
         values = m.values
-        for t in d.quiet:
+        states = d.states
+        for i, t in d.plan.quiet:
+            s = states[i]
             activity = False
             for f in t.fields:
                 v = values.get(f)
                 if v is not None and v > 0:
                     activity = True
                     break
-            if t.started is not None:
+            if s.started is not None:
                 if activity:
-                    out.append(self._book.clear(d, t, ts))
-                    self._timers.schedule(t, d.id, ts + t.period)
-            elif activity or t.rebase:
-                t.rebase = False
-                self._timers.schedule(t, d.id, ts + t.period)
+                    out.append(self._book.clear(d, t, s, ts))
+                    self._timers.schedule(s, d.id, t.code, ts + t.period)
+            elif activity or s.rebase:
+                s.rebase = False
+                self._timers.schedule(s, d.id, t.code, ts + t.period)
 
     def _fire(self, bound: int, out: list[AlertChange]) -> None:
         """Fire every timer due strictly before `bound`, in (deadline, device, rule) order."""
@@ -265,19 +273,20 @@ class RuleEngine:
         while entries and entries[0][0] < bound:
             key, device_id, code = heappop(entries)
             d = devices.get(device_id)
-            t = d.by_code.get(code) if d is not None else None
-            if d is None or t is None:
+            found = d.rule(code) if d is not None else None
+            if d is None or found is None:
                 continue
-            at = timers.take(t, device_id, key)
+            t, s = found
+            at = timers.take(s, device_id, code, key)
             if at is None:
                 continue
             if t.form == SILENT:
                 end = self._book.inhibited_until(d, at)
                 if end is not None:
-                    timers.schedule(t, device_id, end)  # opens then, if still silent
+                    timers.schedule(s, device_id, code, end)  # opens then, if still silent
                 else:
-                    out.append(self._book.open(d, t, at, t.base))
-            elif d.last >= at - d.off_ms:
-                out.append(self._book.open(d, t, at, t.base))
+                    out.append(self._book.open(d, t, s, at, t.base))
+            elif d.last >= at - d.plan.off_ms:
+                out.append(self._book.open(d, t, s, at, t.base))
             else:
-                t.rebase = True  # silent at the deadline: no alert, the next message rebases
+                s.rebase = True  # silent at the deadline: no alert, the next message rebases

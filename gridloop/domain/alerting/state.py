@@ -11,10 +11,9 @@ NEVER = -(2**62)
 
 
 class RuleState:
-    """Counters, the active alert and the timer of one rule of one device."""
+    """Counters, the active alert and the timer of one rule of one device (code: the plan's)."""
 
     __slots__ = (
-        "code",
         "due",
         "misses",
         "occurrences",
@@ -25,8 +24,7 @@ class RuleState:
         "streak",
     )
 
-    def __init__(self, code: str, severity: Severity) -> None:
-        self.code = code  # local to the kind, e.g. "residual_current_high"
+    def __init__(self, severity: Severity) -> None:
         self.streak = 0  # consecutive relevant matches while not active
         self.misses = 0  # consecutive relevant non-matches while active
         self.started: int | None = None  # the active alert's start, None when not active
@@ -35,13 +33,6 @@ class RuleState:
         self.due: int | None = None  # timer rules: when the timer acts next
         self.queued: int | None = None  # key of this timer's live heap entry (≤ due)
         self.rebase = True  # inactivity: the next message starts a new window
-
-    def take_state(self, other: RuleState) -> None:
-        """Carry the state of the same rule over from an older compilation of the device."""
-        self.streak, self.misses = other.streak, other.misses
-        self.started, self.severity = other.started, other.severity
-        self.occurrences, self.due = other.occurrences, other.due
-        self.queued, self.rebase = other.queued, other.rebase
 
     def to_dict(self) -> dict[str, object]:
         """Only what differs from a fresh state, so idle devices checkpoint to almost nothing."""
@@ -73,8 +64,9 @@ class RuleState:
         self.rebase = bool(data.get("rebase", True))
 
 
-def device_to_dict(last: int, rules: Iterable[RuleState]) -> dict[str, object]:
-    states = {r.code: s for r in rules if (s := r.to_dict())}
+def device_to_dict(last: int, rules: Iterable[tuple[str, RuleState]]) -> dict[str, object]:
+    """A device's checkpoint from its last ts and its (rule code, state) pairs."""
+    states = {code: s for code, r in rules if (s := r.to_dict())}
     return {"last": None if last == NEVER else last, "rules": states}
 
 

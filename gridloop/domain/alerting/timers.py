@@ -28,15 +28,15 @@ class TimerHeap:
         entries = self.entries
         return bool(entries) and entries[0][0] < bound
 
-    def schedule(self, timer: RuleState, device_id: str, due: int) -> None:
+    def schedule(self, timer: RuleState, device_id: str, code: str, due: int) -> None:
         """Set the timer's deadline; push only when no live entry is at or before it."""
         timer.due = due
         queued = timer.queued
         if queued is None or queued > due:
-            heappush(self.entries, (due, device_id, timer.code))
+            heappush(self.entries, (due, device_id, code))
             timer.queued = due
 
-    def take(self, timer: RuleState, device_id: str, key: int) -> int | None:
+    def take(self, timer: RuleState, device_id: str, code: str, key: int) -> int | None:
         """Handle the popped entry `key` of `timer`: its deadline when it is due, else None."""
         if timer.queued != key:
             return None  # stale: a later schedule pushed an earlier entry for this timer
@@ -45,7 +45,7 @@ class TimerHeap:
         if due is None:
             return None  # fired or cancelled since
         if due > key:
-            heappush(self.entries, (due, device_id, timer.code))  # the deadline moved later
+            heappush(self.entries, (due, device_id, code))  # the deadline moved later
             timer.queued = due
             return None
         timer.due = None
