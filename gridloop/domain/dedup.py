@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from gridloop.domain.telemetry import Message
 
-WINDOW = 1024
-"""How many seqs below a device's highest seq are remembered exactly."""
+WINDOW = 256
+"""How many seqs below a device's highest seq are remembered exactly (4 h at one a minute)."""
 
 _FULL = (1 << WINDOW) - 1
 

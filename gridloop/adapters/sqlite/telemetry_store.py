@@ -172,6 +172,12 @@ class SqliteTelemetryStore:
         saved_at: int,
     ) -> None:
         """Save the engine state and write the hourly aggregates accumulated since, atomically."""
+        self.save_checkpoint_json(reading_id, orjson.dumps(engine), orjson.dumps(seqs), saved_at)
+
+    def save_checkpoint_json(
+        self, reading_id: int, engine: bytes, seqs: bytes, saved_at: int
+    ) -> None:
+        """checkpoint() with the state already serialised (the writer process receives bytes)."""
         self._writes += 1
         with transaction(self._conn) as conn:
             conn.executemany(
@@ -186,7 +192,7 @@ class SqliteTelemetryStore:
                 " VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                 " reading_id = excluded.reading_id, engine = excluded.engine,"
                 " seqs = excluded.seqs, saved_at = excluded.saved_at",
-                (reading_id, orjson.dumps(engine), orjson.dumps(seqs), saved_at),
+                (reading_id, engine, seqs, saved_at),
             )
         self._hourly.clear()
 
