@@ -6,14 +6,19 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gridloop import __version__
+from gridloop.entrypoints.cli_bench import bench
 from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
 from gridloop.entrypoints.cli_server import serve, token
 from gridloop.entrypoints.cli_telemetry import alerts, ingest
 from gridloop.entrypoints.progress import steps
+
+if TYPE_CHECKING:
+    from gridloop.bootstrap import App
 
 db_option = click.option(
     "--db",
@@ -25,7 +30,7 @@ db_option = click.option(
 )
 
 
-def _app(db: str | None):  # type: ignore[no-untyped-def]
+def _app(db: str | None) -> App:
     # Imported here: `gridloop --help` stays fast, and nothing heavy runs at import time.
     from gridloop.bootstrap import bootstrap
     from gridloop.config import Settings
@@ -39,7 +44,7 @@ def main() -> None:
     """gridloop: grid-based community governance (网格化社会治理)."""
 
 
-for command in (ingest, alerts, serve, token, mqtt, mqtt_acl):
+for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench):
     main.add_command(command)
 
 
@@ -222,47 +227,6 @@ def sim_telemetry(
         f"from {summary.devices:,} devices, {summary.incidents} incidents, "
         f"{summary.expected_alerts} expected alerts ({summary.truth})"
     )
-
-
-@main.group()
-def bench() -> None:
-    """Benchmarks: each prints one JSON line of measured figures."""
-
-
-@bench.command("lookups")
-@click.option("--points", type=int, default=1_000_000, show_default=True)
-@click.option("--grids", type=int, default=10_000, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-def bench_lookups(points: int, grids: int, seed: int) -> None:
-    """Point → grid lookups through the STRtree index over a synthetic tiling."""
-    from gridloop.adapters.spatial_bench import bench_lookups as run
-
-    _record({"benchmark": "lookups", **run(points, grids, seed)})
-
-
-@bench.command("ingest")
-@click.option("--preset", type=click.Choice(["tiny", "chengxi", "city"]), default="chengxi")
-@click.option("--hours", type=float, default=24, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-def bench_ingest(preset: str, hours: float, seed: int) -> None:
-    """A simulated stream through the whole pipeline, and the floor on the same bytes."""
-    from gridloop.benchmarks.ingest_bench import bench_ingest as run
-
-    with steps("bench ingest") as show:
-        result = run(preset, hours, seed, show)
-    _record(result)
-
-
-def _record(result: dict[str, object]) -> None:
-    """Print the benchmark's JSON line and append it to bench/results/<name>.jsonl."""
-    from datetime import UTC, datetime
-
-    line = json.dumps({**result, "at": datetime.now(UTC).isoformat(timespec="seconds")})
-    click.echo(line)
-    folder = Path("bench/results")
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{result['benchmark']}.jsonl").open("a", encoding="utf-8") as f:
-        f.write(line + "\n")
 
 
 @main.command()
