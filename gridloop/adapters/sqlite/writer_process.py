@@ -82,8 +82,9 @@ class BackgroundTelemetryStore:
     ) -> None:
         # Serialised here: bytes cross the pipe in one copy, and the dicts can go at once.
         state = (orjson.dumps(engine), orjson.dumps(seqs))
+        # Not waited for: the child writes it after the batches before it, and until it is
+        # durable the previous checkpoint plus the stored readings restore the same state.
         self._send(("checkpoint", reading_id, *state, saved_at))
-        self.flush()  # a checkpoint is durable when this returns
 
     def recover_aggregates(self, after_reading_id: int) -> None:
         self._send(("recover", after_reading_id))  # the child keeps the aggregates
