@@ -53,16 +53,9 @@ class SqliteTelemetryStore:
         """Append readings, apply alert changes and add counters in one transaction."""
         self._writes += 1
         self._aggregate([(d, ts, raw) for d, ts, _seq, raw in readings])
-        with transaction(self._conn) as conn:
-            if readings:
-                conn.executemany(
-                    "INSERT INTO readings (device_id, ts, seq, message) VALUES (?, ?, ?, ?)",
-                    readings,
-                )
-            self._apply(changes, places)
-            self._count(counters)
-            last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM readings").fetchone()[0]
-        return int(last)
+        sql = "INSERT INTO readings (device_id, ts, seq, message) VALUES (?, ?, ?, ?)"
+        self._write(sql, readings, changes, places, counters)
+        return self.last_reading_id()
 
     def write_numbered_batch(
         self,
@@ -73,12 +66,20 @@ class SqliteTelemetryStore:
     ) -> None:
         """write_batch() for a writer that numbers the readings itself (the writer process)."""
         self._aggregate([(d, ts, raw) for _id, d, ts, _seq, raw in readings])
+        sql = "INSERT INTO readings (id, device_id, ts, seq, message) VALUES (?, ?, ?, ?, ?)"
+        self._write(sql, readings, changes, places, counters)
+
+    def _write(
+        self,
+        insert: str,
+        readings: Sequence[tuple[object, ...]],
+        changes: Sequence[AlertChange],
+        places: Mapping[str, DevicePlace],
+        counters: Mapping[str, int],
+    ) -> None:
         with transaction(self._conn) as conn:
             if readings:
-                conn.executemany(
-                    "INSERT INTO readings (id, device_id, ts, seq, message) VALUES (?, ?, ?, ?, ?)",
-                    readings,
-                )
+                conn.executemany(insert, readings)
             self._apply(changes, places)
             self._count(counters)
 
