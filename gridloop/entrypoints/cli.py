@@ -159,6 +159,26 @@ def stats(fmt: str, db: str | None) -> None:
         )
 
 
+@main.command("verify-history")
+@db_option
+def verify_history(db: str | None) -> None:
+    """Check every case's hash chain; exit 1 and list what is broken if any is."""
+    from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
+    from gridloop.adapters.sqlite.database import connect
+    from gridloop.config import Settings
+    from gridloop.service_layer.history_check import verify_histories
+
+    conn = connect(Settings.from_env(db).db_path)
+    check = verify_histories(SqliteCaseEvents(conn).histories())
+    conn.close()
+    for problem in check.problems:
+        click.echo(problem, err=True)
+    verdict = "every chain intact" if check.intact else f"{len(check.problems)} problem(s)"
+    click.echo(f"{check.cases} cases, {check.events} events: {verdict}")
+    if not check.intact:
+        sys.exit(1)
+
+
 @main.group()
 def sim() -> None:
     """Simulators: districts (and, later, telemetry and hotline requests)."""
