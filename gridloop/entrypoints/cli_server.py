@@ -84,3 +84,18 @@ def token_gateway(scope: str, label: str, db: str | None) -> None:
     settings = Settings.from_env(db)
     store = SqliteTokenStore(connect(settings.db_path))
     click.echo(store.issue_gateway_token(scope, label, int(time.time() * 1000)))
+
+
+@token.command("revoke")
+@click.argument("device_ids", nargs=-1, required=True)
+@db_option
+def token_revoke(device_ids: tuple[str, ...], db: str | None) -> None:
+    """Revoke every live token of these devices (then rerun `gridloop mqtt-acl`)."""
+    from gridloop.adapters.sqlite.database import connect
+    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
+    from gridloop.config import Settings
+
+    store = SqliteTokenStore(connect(Settings.from_env(db).db_path))
+    now = int(time.time() * 1000)
+    for device_id in device_ids:
+        click.echo(f"{device_id}: {store.revoke_device(device_id, now)} token(s) revoked")

@@ -101,3 +101,18 @@ def test_a_gateway_token_covers_the_devices_of_its_region_in_ndjson(served) -> N
     assert "gridloop_messages_accepted_total 1" in metrics
     assert 'gridloop_messages_rejected_total{reason="malformed"} 1' in metrics
     assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+
+
+def test_a_revoked_device_token_is_refused(app: App, tiny_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from gridloop.entrypoints.cli import main
+
+    devices = import_tiny(app, tiny_dir)
+    ef = next(d for d in devices if d.kind == "electrical_fire")
+    tokens = SqliteTokenStore(connect(app.settings.db_path))
+    ((_, token),) = tokens.issue_device_tokens([ef.id], 0)
+    assert tokens.lookup(token) is not None
+    result = CliRunner().invoke(main, ["token", "revoke", ef.id, "--db", str(app.settings.db_path)])
+    assert result.exit_code == 0 and "1 token(s) revoked" in result.output
+    assert tokens.lookup(token) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import msgspec
 import orjson
@@ -242,11 +242,3 @@ class SqliteTelemetryStore:
         """Retention: drop raw readings older than `ts_ms` (hourly aggregates stay)."""
         cur = self._conn.execute("DELETE FROM readings WHERE ts < ?", (ts_ms,))
         return cur.rowcount
-
-    def readings_count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM readings").fetchone()[0])
-
-
-def places_of(devices: Iterable[tuple[str, str, str, str]]) -> dict[str, DevicePlace]:
-    """(id, kind, building_code, grid_code) rows → places."""
-    return {d: DevicePlace(k, b, g) for d, k, b, g in devices}
