@@ -6,11 +6,14 @@ import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 
+from gridloop.adapters.formats.reader import read_directory
 from gridloop.adapters.geometry_checks import grid_geometry_problems
 from gridloop.adapters.spatial_index import GridIndex
 from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
+from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore
 from gridloop.adapters.telemetry.decoder import TelemetryDecoder
@@ -22,6 +25,7 @@ from gridloop.domain.regions import Grid
 from gridloop.domain.telemetry import IntakeLimits
 from gridloop.service_layer.ingest import IngestPipeline
 from gridloop.service_layer.ports import GeometryChecker, GridLocator
+from gridloop.service_layer.registry_import import ImportSummary, import_registry
 from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
 
 ENTRY_POINT_GROUP = "gridloop.device_kinds"
@@ -51,6 +55,23 @@ class App:
 
     def build_locator(self, grids: Sequence[Grid]) -> GridLocator:
         return build_locator(grids)
+
+    def import_directory(
+        self, directory: Path, progress: Callable[[str], None] = lambda _step: None
+    ) -> ImportSummary:
+        """Read and import a district directory, all or nothing (InvalidInput lists why)."""
+        uow = self.unit_of_work()
+        try:
+            progress("reading files")
+            parsed = read_directory(directory)
+            return import_registry(
+                parsed, uow, self.kinds, self.check_geometry, self.build_locator, progress
+            )
+        finally:
+            uow.close()
+
+    def token_store(self) -> SqliteTokenStore:
+        return SqliteTokenStore(connect(self.settings.db_path))
 
     def telemetry_store(self) -> SqliteTelemetryStore:
         return SqliteTelemetryStore(connect(self.settings.db_path))

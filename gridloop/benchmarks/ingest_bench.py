@@ -77,17 +77,9 @@ def bench_ingest(
 
 def _prepare(preset: str, hours: float, seed: int, start_ms: int, work: str) -> int:
     """Simulate the district, import it, simulate its telemetry; returns the device count."""
-    from gridloop.adapters.formats.reader import read_directory
-    from gridloop.service_layer.registry_import import import_registry
-
     folder = Path(work)
     registry = write_district(preset, seed, folder / "district")
-    app = bootstrap(Settings(db_path=folder / "gridloop.db"))
-    uow = app.unit_of_work()
-    import_registry(
-        read_directory(folder / "district"), uow, app.kinds, app.check_geometry, app.build_locator
-    )
-    uow.close()
+    bootstrap(Settings(db_path=folder / "gridloop.db")).import_directory(folder / "district")
     write_telemetry(
         registry.devices, hours=hours, seed=seed, start_ms=start_ms, out=folder / "telemetry.ndjson"
     )

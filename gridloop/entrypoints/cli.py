@@ -65,27 +65,18 @@ def init(db: str | None) -> None:
 @db_option
 def import_(directory: Path, db: str | None) -> None:
     """Import a district directory (docs/formats.md): all of it, or nothing."""
-    from gridloop.adapters.formats.reader import read_directory
     from gridloop.domain.problems import InvalidInput
-    from gridloop.service_layer.registry_import import import_registry
 
     app = _app(db)
     started = time.perf_counter()
-    uow = app.unit_of_work()
     try:
         with steps(f"import {directory}") as show:
-            show("reading files")
-            parsed = read_directory(directory)
-            summary = import_registry(
-                parsed, uow, app.kinds, app.check_geometry, app.build_locator, show
-            )
+            summary = app.import_directory(directory, show)
     except InvalidInput as e:
         for problem in e.problems:
             click.echo(str(problem), err=True)
         click.echo(f"nothing imported: {len(e.problems)} problem(s) in {directory}", err=True)
         sys.exit(1)
-    finally:
-        uow.close()
     seconds = time.perf_counter() - started
     parts = ", ".join(
         f"{n} {table} ({summary.new[table]} new)" for table, n in summary.written.items()

@@ -7,8 +7,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from gridloop.bootstrap import App
 
 db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=None)
 
@@ -27,6 +31,13 @@ def serve(db: str | None, host: str, port: int) -> None:
     uvicorn.run(create_app(Settings.from_env(db)), host=host, port=port, log_level="info")
 
 
+def _app(db: str | None) -> App:
+    from gridloop.bootstrap import bootstrap
+    from gridloop.config import Settings
+
+    return bootstrap(Settings.from_env(db))
+
+
 @click.group()
 def token() -> None:
     """Issue intake credentials for devices and gateways (each token is shown once)."""
@@ -41,12 +52,7 @@ def token_device(
     device_ids: tuple[str, ...], all_devices: bool, out: Path | None, db: str | None
 ) -> None:
     """New tokens for devices (HTTP bearer token and MQTT password)."""
-    from gridloop.adapters.sqlite.database import connect
-    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
-    from gridloop.bootstrap import bootstrap
-    from gridloop.config import Settings
-
-    app = bootstrap(Settings.from_env(db))
+    app = _app(db)
     uow = app.unit_of_work()
     with uow:
         known = {d.id for d in uow.registry.devices()}
@@ -57,9 +63,7 @@ def token_device(
         raise click.ClickException(
             f"unknown device(s): {', '.join(unknown)}" if unknown else "name devices or --all"
         )
-    issued = SqliteTokenStore(connect(app.settings.db_path)).issue_device_tokens(
-        wanted, int(time.time() * 1000)
-    )
+    issued = app.token_store().issue_device_tokens(wanted, int(time.time() * 1000))
     if out is None:
         writer = csv.writer(sys.stdout)
     else:
@@ -77,12 +81,7 @@ def token_device(
 @db_option
 def token_gateway(scope: str, label: str, db: str | None) -> None:
     """A new gateway token covering every device of a region."""
-    from gridloop.adapters.sqlite.database import connect
-    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
-    from gridloop.config import Settings
-
-    settings = Settings.from_env(db)
-    store = SqliteTokenStore(connect(settings.db_path))
+    store = _app(db).token_store()
     click.echo(store.issue_gateway_token(scope, label, int(time.time() * 1000)))
 
 
@@ -91,11 +90,7 @@ def token_gateway(scope: str, label: str, db: str | None) -> None:
 @db_option
 def token_revoke(device_ids: tuple[str, ...], db: str | None) -> None:
     """Revoke every live token of these devices (then rerun `gridloop mqtt-acl`)."""
-    from gridloop.adapters.sqlite.database import connect
-    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
-    from gridloop.config import Settings
-
-    store = SqliteTokenStore(connect(Settings.from_env(db).db_path))
+    store = _app(db).token_store()
     now = int(time.time() * 1000)
     for device_id in device_ids:
         click.echo(f"{device_id}: {store.revoke_device(device_id, now)} token(s) revoked")

@@ -11,8 +11,6 @@ import pytest
 from http_server import running_server
 from registry_io_e2e import import_tiny
 
-from gridloop.adapters.sqlite.database import connect
-from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.bootstrap import App
 
 MINUTE = 60_000
@@ -21,7 +19,7 @@ MINUTE = 60_000
 @pytest.fixture
 def served(app: App, tiny_dir: Path):  # type: ignore[no-untyped-def]
     devices = import_tiny(app, tiny_dir)
-    tokens = SqliteTokenStore(connect(app.settings.db_path))
+    tokens = app.token_store()
     ef = next(d for d in devices if d.kind == "electrical_fire")
     smoke = next(d for d in devices if d.kind == "smoke_detector")
     ((_, ef_token),) = tokens.issue_device_tokens([ef.id], 0)
@@ -110,7 +108,7 @@ def test_a_revoked_device_token_is_refused(app: App, tiny_dir: Path) -> None:
 
     devices = import_tiny(app, tiny_dir)
     ef = next(d for d in devices if d.kind == "electrical_fire")
-    tokens = SqliteTokenStore(connect(app.settings.db_path))
+    tokens = app.token_store()
     ((_, token),) = tokens.issue_device_tokens([ef.id], 0)
     assert tokens.lookup(token) is not None
     result = CliRunner().invoke(main, ["token", "revoke", ef.id, "--db", str(app.settings.db_path)])

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridloop.adapters.formats.reader import read_directory
 from gridloop.bootstrap import App
 from gridloop.domain.registry import RegistryStats
-from gridloop.service_layer.registry_import import ImportSummary, import_registry
+from gridloop.service_layer.registry_import import ImportSummary
 
 
 def run_import(app: App, directory: Path) -> ImportSummary:
-    uow = app.unit_of_work()
-    try:
-        return import_registry(
-            read_directory(directory), uow, app.kinds, app.check_geometry, app.build_locator
-        )
-    finally:
-        uow.close()
+    return app.import_directory(directory)
 
 
 def stored_stats(app: App) -> RegistryStats:

@@ -21,9 +21,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 from registry_io import run_import
 
-from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
-from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.telemetry.mqtt_door import MqttDoor, MqttSettings
 from gridloop.bootstrap import App
 from gridloop.entrypoints.cli_mqtt import mqtt_acl
@@ -159,9 +157,7 @@ def bench(app: App, tiny_dir: Path, tmp_path: Path) -> Iterator[Bench]:
         pytest.skip("mosquitto is not installed")
     run_import(app, tiny_dir)
     a, b = electrical_fire_devices(app)[:2]
-    tokens = dict(
-        SqliteTokenStore(connect(app.settings.db_path)).issue_device_tokens([a, b], wall_ms())
-    )
+    tokens = dict(app.token_store().issue_device_tokens([a, b], wall_ms()))
     port, out = free_port(), tmp_path / "mqtt"
     args = ["--db", str(app.settings.db_path), "--out", str(out), "--port", str(port)]
     result = CliRunner().invoke(mqtt_acl, [*args, "--bind", "127.0.0.1"])

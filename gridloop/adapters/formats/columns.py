@@ -1,12 +1,15 @@
 """File names and column sets of the district directory (docs/formats.md)."""
 
-DISTRICT_FILE = "district.json"
-GRIDS_FILE = "grids.geojson"
-BUILDINGS_FILE = "buildings.csv"
-WORKERS_FILE = "workers.csv"
-DEVICES_FILE = "devices.csv"
-RESIDENTS_FILE = "residents.csv"
-DEPARTMENTS_FILE = "departments.csv"
+from gridloop.domain import registry_checks as files
+
+# One list of file names: the cross-file checks name the same files in their messages.
+DISTRICT_FILE = files.DISTRICT
+GRIDS_FILE = files.GRIDS
+BUILDINGS_FILE = files.BUILDINGS
+WORKERS_FILE = files.WORKERS
+DEVICES_FILE = files.DEVICES
+RESIDENTS_FILE = files.RESIDENTS
+DEPARTMENTS_FILE = files.DEPARTMENTS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     BUILDINGS_FILE: ("code", "name", "lon", "lat", "address", "households", "compound"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from gridloop.domain.geometry import Area, PolygonRings, Ring
+from gridloop.domain.geometry import Area, PolygonRings, Ring, point_problem
 
 
 class GeometryError(ValueError):
@@ -56,7 +56,7 @@ def _ring(coords: object, where: str) -> Ring:
         ):
             raise GeometryError(f"{where} point {i + 1}: {position!r} is not [lon, lat]")
         lon, lat = float(position[0]), float(position[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        if point_problem(lon, lat):
             raise GeometryError(f"{where} point {i + 1}: [{lon}, {lat}] is not a lon/lat")
         points.append((lon, lat))
     if len(points) < 4:

@@ -11,8 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from gridloop import __version__
-from gridloop.adapters.sqlite.database import connect
-from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.entrypoints.web.metrics import render_metrics
@@ -28,9 +26,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         core = bootstrap(settings)
         pipeline = core.pipeline(clock=lambda: int(time.time() * 1000))
-        state = WebState(
-            pipeline, core.telemetry_store(), SqliteTokenStore(connect(settings.db_path))
-        )
+        state = WebState(pipeline, core.telemetry_store(), core.token_store())
         app.state.gridloop = state
         task = asyncio.create_task(_clock(state))
         try:
