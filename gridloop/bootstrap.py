@@ -10,22 +10,32 @@ from pathlib import Path
 
 from gridloop.adapters.formats.reader import read_directory
 from gridloop.adapters.geometry_checks import grid_geometry_problems
+from gridloop.adapters.notify.fanout import FanOut
+from gridloop.adapters.notify.log import LogNotifier
+from gridloop.adapters.notify.webhook import WebhookNotifier
 from gridloop.adapters.spatial_index import GridIndex
+from gridloop.adapters.sqlite.case_store import SqliteCaseStore
 from gridloop.adapters.sqlite.database import connect
+from gridloop.adapters.sqlite.feed import SqliteFeed
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore
 from gridloop.adapters.telemetry.decoder import TelemetryDecoder
-from gridloop.config import Settings
+from gridloop.config import ConfigError, Settings
 from gridloop.domain.alerting.changes import AlertChange
+from gridloop.domain.calendar import WorkCalendar
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.regions import Grid
 from gridloop.domain.telemetry import IntakeLimits
+from gridloop.service_layer.case_directory import CaseDirectory
+from gridloop.service_layer.case_policy import CasePolicy
+from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.ingest import IngestPipeline
-from gridloop.service_layer.ports import GeometryChecker, GridLocator
+from gridloop.service_layer.ports import GeometryChecker, GridLocator, Notifier
 from gridloop.service_layer.registry_import import ImportSummary, import_registry
+from gridloop.service_layer.reporting import category_labeller
 from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
 
 ENTRY_POINT_GROUP = "gridloop.device_kinds"
@@ -75,6 +85,53 @@ class App:
 
     def telemetry_store(self) -> SqliteTelemetryStore:
         return SqliteTelemetryStore(connect(self.settings.db_path))
+
+    def case_store(self) -> SqliteCaseStore:
+        return SqliteCaseStore(connect(self.settings.db_path))
+
+    def case_policy(self) -> CasePolicy:
+        """The closed loop's settings; ConfigError names the file and the key that is wrong."""
+        settings = self.settings
+        try:
+            calendar = WorkCalendar.from_toml(settings.calendar_text())
+            return CasePolicy.from_config(settings.document(), calendar)
+        except ValueError as e:
+            where = settings.config_path or settings.calendar_path or "settings"
+            raise ConfigError(f"{where}: {e}") from e
+
+    def notifier(self, store: SqliteCaseStore) -> Notifier:
+        """The in-app feed (same database), a log line per notice, and the webhook if set."""
+        notifiers: list[Notifier] = [SqliteFeed(store.connection), LogNotifier()]
+        notify = self.settings.document().get("notify", {})
+        url = notify.get("webhook") if isinstance(notify, dict) else None
+        if isinstance(url, str) and url:
+            notifiers.append(WebhookNotifier(url))
+        return FanOut(notifiers)
+
+    def case_service(self, notifier: Notifier | None = None) -> CaseService:
+        """The closed loop on this database: registry places, policy, feed/log/webhook notices."""
+        uow = self.unit_of_work()
+        try:
+            with uow:
+                registry = uow.registry.load()
+        finally:
+            uow.close()
+        if registry is None:
+            raise ConfigError(f"{self.settings.db_path} holds no district: run gridloop import")
+        directory = CaseDirectory.from_registry(registry, self.build_locator(registry.grids))
+        policy = self.case_policy()
+        unknown = policy.routing.unknown_departments(set(directory.departments))
+        if unknown:
+            where = self.settings.config_path or "the default routing table"
+            raise ConfigError(f"{where}: routing names unknown departments {unknown}")
+        store = self.case_store()
+        return CaseService(
+            store,
+            directory,
+            policy,
+            notifier or self.notifier(store),
+            category_labeller(self.kinds, "zh"),
+        )
 
     def intake_limits(self) -> IntakeLimits:
         return IntakeLimits(

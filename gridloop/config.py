@@ -21,18 +21,44 @@ class Settings:
     max_future_s: int = 300
     max_age_s: int = 7 * 24 * 3600
     readings_retention_days: int = 90
+    config_path: Path | None = None  # TOML: [cases], [sla], [routing], [merge], [notify]
+    calendar_path: Path | None = None  # TOML working calendar; None: the packaged one
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
         env = os.environ
         rules = env.get("GRIDLOOP_RULES")
+        config, calendar = env.get("GRIDLOOP_CONFIG"), env.get("GRIDLOOP_CALENDAR")
         return cls(
             db_path=Path(db or env.get("GRIDLOOP_DB") or DEFAULT_DB),
             rules_path=Path(rules) if rules else None,
             max_future_s=int(env.get("GRIDLOOP_MAX_FUTURE_S", 300)),
             max_age_s=int(env.get("GRIDLOOP_MAX_AGE_S", 7 * 24 * 3600)),
             readings_retention_days=int(env.get("GRIDLOOP_RETENTION_DAYS", 90)),
+            config_path=Path(config) if config else None,
+            calendar_path=Path(calendar) if calendar else None,
         )
+
+    def document(self) -> dict[str, object]:
+        """The settings file as a table ({} without one); ConfigError says where it breaks."""
+        if self.config_path is None:
+            return {}
+        try:
+            return tomllib.loads(self.config_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{self.config_path}: {e}") from e
+
+    def calendar_text(self) -> str:
+        """The working calendar's TOML: the configured file, or the packaged Chinese one."""
+        if self.calendar_path is not None:
+            try:
+                return self.calendar_path.read_text(encoding="utf-8")
+            except OSError as e:
+                raise ConfigError(f"{self.calendar_path}: {e}") from e
+        from importlib import resources
+
+        packaged = resources.files("gridloop") / "data" / "calendar" / "cn-workdays.toml"
+        return packaged.read_text(encoding="utf-8")
 
     def rule_params(self) -> dict[str, dict[str, float]]:
         """Kind-level rule parameters from the rules file: {"kind.rule": {param: value}}."""

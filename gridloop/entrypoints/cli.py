@@ -13,6 +13,7 @@ import click
 from gridloop import __version__
 from gridloop.entrypoints.cli_bench import bench
 from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
+from gridloop.entrypoints.cli_report import report
 from gridloop.entrypoints.cli_server import serve, token
 from gridloop.entrypoints.cli_telemetry import alerts, ingest
 from gridloop.entrypoints.progress import steps
@@ -46,6 +47,7 @@ def main() -> None:
 
 for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench):
     main.add_command(command)
+main.add_command(report)
 
 
 @main.command()

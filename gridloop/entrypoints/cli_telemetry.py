@@ -28,7 +28,29 @@ def _wall_ms() -> int:
     help="Judge timestamps against this time instead of the clock (replaying old files).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None, fmt: str) -> None:
+@click.option(
+    "--cases/--no-cases",
+    default=True,
+    show_default=True,
+    help="Turn alerts into cases and run the SLA clocks on the stream's event time.",
+)
+@click.option(
+    "--simulate-workers",
+    "sim_seed",
+    type=int,
+    default=None,
+    metavar="SEED",
+    help="Simulated grid workers, admins and dispatchers work the cases (demo, tests).",
+)
+def ingest(
+    files: tuple[Path, ...],
+    db: str | None,
+    batch: int,
+    now: str | None,
+    fmt: str,
+    cases: bool,
+    sim_seed: int | None,
+) -> None:
     """Replay NDJSON telemetry files (plain or .gz) through the pipeline."""
     from gridloop.adapters.telemetry.files import line_batches
     from gridloop.bootstrap import bootstrap
@@ -39,6 +61,14 @@ def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None,
     pipeline = app.pipeline(
         clock=(lambda: fixed) if fixed is not None else _wall_ms, background_writes=True
     )
+    loop = None
+    if cases:
+        from gridloop.service_layer.closed_loop import ClosedLoop
+        from gridloop.service_layer.simulated_workers import SimulatedWorkers
+
+        service = app.case_service()
+        workers = SimulatedWorkers(service, sim_seed) if sim_seed is not None else None
+        loop = ClosedLoop(pipeline, service, workers)
     started = time.perf_counter()
     examples: list[str] = []
     with steps("ingest") as show:
@@ -47,12 +77,22 @@ def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None,
                 show(f"{path.name}: line {first:,}")
                 before = {r: len(v) for r, v in pipeline.report.examples.items()}
                 pipeline.ingest_lines(lines, first)
+                if loop is not None:
+                    loop.advance()
                 for reason, kept in pipeline.report.examples.items():
                     examples += [f"{path}:{r}" for r in kept[before.get(reason, 0) :]]
         show("writing the last batches")
+        pipeline.drain()
+        if loop is not None:
+            loop.advance(force=True)  # the last alerts were published by drain()
+            pipeline.drain()
         pipeline.finish()
     seconds = time.perf_counter() - started
     doc = {**pipeline.report.as_json(), "seconds": round(seconds, 3)}
+    if loop is not None:
+        doc["cases"] = loop.cases.store.counts_by_state()
+        doc["cases_opened"] = loop.cases_opened
+        doc["escalations"] = loop.escalations
     if fmt == "json":
         click.echo(json.dumps(doc))
         return
@@ -61,6 +101,12 @@ def ingest(files: tuple[Path, ...], db: str | None, batch: int, now: str | None,
         f"rejected {doc['rejected']:,}; alerts opened {doc['alerts_opened']:,}, "
         f"cleared {doc['alerts_cleared']:,}"
     )
+    if loop is not None:
+        by_state = loop.cases.store.counts_by_state()
+        states = ", ".join(f"{s} {n:,}" for s, n in sorted(by_state.items()))
+        click.echo(
+            f"cases opened {loop.cases_opened:,}; escalations {loop.escalations:,}; {states}"
+        )
     for reason, n in pipeline.report.rejected.most_common():
         click.echo(f"  rejected {reason}: {n:,}")
     for line in examples[:20]:

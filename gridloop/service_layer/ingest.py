@@ -182,11 +182,25 @@ class IngestPipeline:
             self._publish_when_committed(changes)
         return changes
 
-    def finish(self) -> None:
-        """Checkpoint, wait for every write, publish what is left, close the store."""
+    def close_event_alerts(self, alerts: Sequence[tuple[str, str]], at_ms: int) -> int:
+        """The cases of these (device_id, rule) alerts are over: clear the event alerts among
+        them (an event rule has no reading that clears it). Returns how many cleared."""
+        changes = [c for d, r in alerts if (c := self.engine.close(d, r, at_ms)) is not None]
+        if changes:
+            self.store.apply_changes(changes, self.places)
+            self.report.add(0, (), changes)
+            self._publish_when_committed(changes)
+        return len(changes)
+
+    def drain(self) -> None:
+        """Checkpoint, wait for every write and publish what is left; the store stays open."""
         self.checkpoint()
         self.store.flush()
         self._publish_when_committed([])
+
+    def finish(self) -> None:
+        """Drain, then close the store."""
+        self.drain()
         self.store.close()
 
     def _publish_when_committed(self, changes: list[AlertChange]) -> None:

@@ -7,13 +7,18 @@ bulk upserts in one transaction, never one round trip per record.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
 from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.buildings import Building
+from gridloop.domain.cases.events import CaseEvent
+from gridloop.domain.cases.merging import Candidate
+from gridloop.domain.cases.summary import CaseSummary
 from gridloop.domain.devices.device import Device
+from gridloop.domain.notifications import Notice
 from gridloop.domain.people import Department, GridWorker, Resident
 from gridloop.domain.problems import Problem
 from gridloop.domain.regions import District, Grid
@@ -102,7 +107,7 @@ class AlertRow:
     occurrences: int
     building_code: str
     grid_code: str
-    case_id: int | None
+    case_id: str | None
 
 
 class TelemetryDecoder(Protocol):
@@ -163,3 +168,63 @@ class TelemetryStore(Protocol):
 
     def flush(self) -> None: ...
     def close(self) -> None: ...
+
+
+class Notifier(Protocol):
+    """Delivers notices: the in-app feed, a webhook, a log. Must not block for long or raise
+    for a delivery failure (it counts and logs it); the case is already committed."""
+
+    def notify(self, notices: Sequence[Notice]) -> None: ...
+    def close(self) -> None:
+        """Deliver or give up on what is queued, then release resources."""
+        ...
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which case summaries to list; empty tuples mean any."""
+
+    case_ids: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    grids: tuple[str, ...] = ()
+    communities: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    open_only: bool = False
+    overdue_at: int | None = None  # open, not deferred, with a step past its deadline at this time
+    reported_from: int | None = None
+    reported_to: int | None = None
+    sort: str = "reported_at"  # reported_at | updated_at | handle_due | sign_due | case_id
+    descending: bool = False
+    after_n: int | None = None  # cursor: allocation number of the last case of the previous page
+    limit: int | None = None
+
+
+class CaseStore(Protocol):
+    """Case histories (the truth) and their summaries (the read side), written together."""
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """One write transaction; nested calls join the outer one."""
+        ...
+
+    def new_case_id(self, at_ms: int) -> str: ...
+    def history(self, case_id: str) -> list[CaseEvent]: ...
+    def histories(self) -> Iterator[list[CaseEvent]]: ...
+    def save(self, events: Sequence[CaseEvent], summaries: Sequence[CaseSummary]) -> None: ...
+    def summary(self, case_id: str) -> CaseSummary | None: ...
+    def find(self, f: CaseFilter) -> list[CaseSummary]: ...
+    def open_by_source(self, keys: Sequence[str]) -> dict[str, str]: ...
+    def merge_candidates(
+        self, category: str, box: tuple[float, float, float, float], since: int
+    ) -> list[Candidate]: ...
+    def open_load(self, assignees: Sequence[str]) -> dict[str, int]: ...
+    def alert_ids(
+        self, keys: Sequence[tuple[str, str, int]]
+    ) -> dict[tuple[str, str, int], int]: ...
+    def link_alerts(self, links: Mapping[int, str]) -> None: ...
+    def case_of_alert(self, alert_id: int) -> str | None: ...
+    def active_alerts_of_final_cases(self) -> list[tuple[str, str, int, str]]: ...
+    def counts_by_state(self) -> dict[str, int]: ...

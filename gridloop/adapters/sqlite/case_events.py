@@ -17,7 +17,8 @@ class SqliteCaseEvents:
         self._conn = conn
 
     def append(self, events: Sequence[CaseEvent]) -> None:
-        """Store new events in one transaction; an already stored (case, seq) is refused."""
+        """Store new events in one transaction (the caller's, if one is open); an already stored
+        (case, seq) is refused."""
         rows = [
             (
                 e.case_id,
@@ -32,10 +33,12 @@ class SqliteCaseEvents:
             )
             for e in events
         ]
+        sql = f"INSERT INTO case_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        if self._conn.in_transaction:  # part of the caller's unit of work
+            self._conn.executemany(sql, rows)
+            return
         with transaction(self._conn) as conn:
-            conn.executemany(
-                f"INSERT INTO case_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            conn.executemany(sql, rows)
 
     def history(self, case_id: str) -> list[CaseEvent]:
         rows = self._conn.execute(

@@ -64,3 +64,20 @@ class BrokenHistory(ValueError):
         super().__init__(f"case {case_id}: broken history: " + "; ".join(problems))
         self.case_id = case_id
         self.problems = problems
+
+
+class CaseNotFound(LookupError):
+    """No such case — or none the actor may see: outside their region it does not exist for them."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"case {case_id} not found")
+        self.case_id = case_id
+
+
+class ReportRefused(ValueError):
+    """A report that cannot become a case: which field, and why."""
+
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(f"report refused [{field}]: {why}")
+        self.field = field
+        self.why = why

@@ -1,0 +1,65 @@
+"""The in-app feed on SQLite: notices stored per recipient, read back by the API's event stream."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from gridloop.adapters.sqlite.database import transaction
+from gridloop.domain.notifications import Notice, NoticeKind
+
+
+class SqliteFeed:
+    """A Notifier that stores notices; ids ascend, so a reader resumes after the last id it saw."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def notify(self, notices: Sequence[Notice]) -> None:
+        if not notices:
+            return
+        with transaction(self._conn):
+            self._conn.executemany(
+                "INSERT INTO feed (recipient, kind, case_id, at, title, data)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        n.recipient,
+                        n.kind.value,
+                        n.case_id,
+                        n.at,
+                        n.title,
+                        json.dumps(dict(n.data), ensure_ascii=False),
+                    )
+                    for n in notices
+                ],
+            )
+
+    def close(self) -> None:
+        """The connection belongs to whoever opened it."""
+
+    def since(
+        self, recipients: Sequence[str], after_id: int = 0, limit: int = 100
+    ) -> list[tuple[int, Notice]]:
+        """The recipients' notices with an id above `after_id`, oldest first."""
+        if not recipients or limit <= 0:
+            return []
+        marks = ", ".join("?" * len(recipients))
+        rows = self._conn.execute(
+            "SELECT id, recipient, kind, case_id, at, title, data FROM feed"
+            f" WHERE recipient IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
+            (*recipients, after_id, limit),
+        ).fetchall()
+        return [
+            (
+                row_id,
+                Notice(recipient, NoticeKind(kind), case_id, at, title, json.loads(data)),
+            )
+            for row_id, recipient, kind, case_id, at, title, data in rows
+        ]
+
+    def latest_id(self) -> int:
+        """The highest id stored (0 for an empty feed): where a new reader starts."""
+        row = self._conn.execute("SELECT MAX(id) FROM feed").fetchone()
+        return int(row[0] or 0)
