@@ -12,6 +12,8 @@ import click
 
 from gridloop import __version__
 from gridloop.entrypoints.cli_bench import bench
+from gridloop.entrypoints.cli_cases import case
+from gridloop.entrypoints.cli_demo import demo
 from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
 from gridloop.entrypoints.cli_report import report
 from gridloop.entrypoints.cli_server import serve, token
@@ -48,6 +50,8 @@ def main() -> None:
 for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench):
     main.add_command(command)
 main.add_command(report)
+main.add_command(case)
+main.add_command(demo)
 
 
 @main.command()
@@ -240,39 +244,3 @@ def sim_telemetry(
         f"from {summary.devices:,} devices, {summary.incidents} incidents, "
         f"{summary.expected_alerts} expected alerts ({summary.truth})"
     )
-
-
-@main.command()
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(path_type=Path),
-    default=Path("gridloop-demo"),
-    show_default=True,
-    help="Where the demo keeps its district files and database.",
-)
-@click.option("--fresh", is_flag=True, help="Start again from an empty directory.")
-@click.option("--seed", type=int, default=1, show_default=True)
-def demo(directory: Path, fresh: bool, seed: int) -> None:
-    """Build the simulated chengxi district, import it, replay two hours of its sensors."""
-    import shutil
-
-    if fresh and directory.exists():
-        shutil.rmtree(directory)
-    district_dir = directory / "district"
-    db = directory / "gridloop.db"
-    ctx = click.get_current_context()
-    if not (district_dir / "district.json").exists():
-        ctx.invoke(sim_district, preset="chengxi", seed=seed, out=district_dir)
-    ctx.invoke(import_, directory=district_dir, db=str(db))
-    ctx.invoke(stats, fmt="text", db=str(db))
-    stream = directory / "telemetry.ndjson.gz"
-    if not stream.exists():
-        click.echo("\n物联感知 sensing: two simulated hours of every device, up to now")
-        ctx.invoke(
-            sim_telemetry, district_dir=district_dir, hours=2, seed=seed, out=stream, start=None
-        )
-        ctx.invoke(ingest, files=(stream,), db=str(db), batch=10_000, now=None, fmt="text")
-    click.echo(f"\ndatabase: {db}")
-    click.echo(f"  gridloop alerts --db {db} --status active      # the alerts the rules raised")
-    click.echo(f"  gridloop stats --db {db} --format json")

@@ -67,7 +67,7 @@ class _Work:
         self.cases: dict[str, Case] = {}
         self.events: list[CaseEvent] = []
         self.dispatched: Counter[str] = Counter()  # not yet in the store's open load
-        self._keys: set[tuple[str, int]] = set()
+        self._stored: dict[str, int] = {}  # case id → events already in the store
 
     def case(self, case_id: str) -> Case:
         if case_id not in self.cases:
@@ -75,15 +75,17 @@ class _Work:
             if not history:
                 raise CaseNotFound(case_id)
             self.cases[case_id] = Case.from_history(history)
+            self._stored[case_id] = len(history)
         return self.cases[case_id]
 
     def add(self, case: Case, *events: CaseEvent) -> None:
         self.cases[case.case_id] = case
+        known = self._stored.setdefault(case.case_id, 0)
         for e in events:
             # an idempotent repeat returns the event already recorded: write it once
-            if (e.case_id, e.seq) not in self._keys:
-                self._keys.add((e.case_id, e.seq))
+            if e.seq > known:
                 self.events.append(e)
+                known = self._stored[case.case_id] = e.seq
 
 
 class CaseService:
@@ -278,7 +280,9 @@ class CaseService:
             for e in due:
                 case = work.case(e.case_id)
                 payload = {"level": e.level, "step": e.step.value, "due_at": e.at}
-                work.add(case, case.act(A.ESCALATE, SYSTEM.id, Role.SYSTEM, now_ms, payload))
+                # recorded when it fell due: a replay's clock runs in steps, not continuously
+                at = max(e.at, case.history[-1].at)
+                work.add(case, case.act(A.ESCALATE, SYSTEM.id, Role.SYSTEM, at, payload))
         return len(due)
 
 

@@ -29,7 +29,19 @@ class ClosedLoop:
         self._last_run: int | None = None
         pipeline.publish = self._on_alerts
 
+    def _run(self, t: int) -> None:
+        if self.workers is not None:
+            self.workers.step(t)
+        self.escalations += self.cases.run_clocks(t)
+
+    def start_at(self, t_ms: int) -> None:
+        """Tick from this event time on (otherwise from the first alert)."""
+        if self._last_run is None or t_ms < self._last_run:
+            self._last_run = t_ms
+
     def _on_alerts(self, changes: Sequence[AlertChange]) -> None:
+        if changes:
+            self.start_at(min(c.at for c in changes) - self.every_ms)
         self.cases_opened += self.cases.on_alert_changes(changes)
 
     def advance(self, now_ms: int | None = None, force: bool = False) -> None:
@@ -38,12 +50,16 @@ class ClosedLoop:
         now = now_ms if now_ms is not None else self.pipeline.engine.watermark
         if now is None:
             return
-        if not force and self._last_run is not None and now - self._last_run < self.every_ms:
+        last = self._last_run
+        if not force and last is not None and now - last < self.every_ms:
             return
+        # Step through the time since the last run so that people and clocks take turns as
+        # they would live: a late worker is escalated before signing, a prompt one is not.
+        start = now if last is None or self.workers is None else last + self.every_ms
+        for t in range(start, now, self.every_ms):
+            self._run(t)
+        self._run(now)
         self._last_run = now
-        if self.workers is not None:
-            self.workers.step(now)
-        self.escalations += self.cases.run_clocks(now)
         over = self.cases.store.active_alerts_of_final_cases()
         if over:
             self.pipeline.close_event_alerts([(d, r) for d, r, _id, _case in over], now)

@@ -12,6 +12,7 @@ from gridloop.domain.cases.events import CaseEvent
 from gridloop.domain.cases.indicators import DISTRICT, Dimension, Report, Scope, compute
 from gridloop.domain.cases.labels import INDICATORS, Lang, category_label, channel_label
 from gridloop.domain.devices.catalog import KindCatalog
+from gridloop.domain.devices.rules import OFFLINE
 
 Histories = Iterable[Sequence[CaseEvent]]
 Labeller = Callable[[str], str]
@@ -100,9 +101,13 @@ def category_labeller(catalog: KindCatalog, lang: Lang) -> Labeller:
     def label(code: str) -> str:
         kind_code, _, rule_code = code.partition(".")
         if rule_code and kind_code in catalog:
-            for rule in catalog.get(kind_code).all_rules:
-                if rule.code == rule_code:
-                    return rule.title_zh if lang == "zh" else rule.title_en
+            kind = catalog.get(kind_code)
+            for rule in kind.all_rules:
+                if rule.code != rule_code:
+                    continue
+                if rule.code == OFFLINE.code:  # every kind has it: say whose
+                    return f"{kind.label_zh}离线" if lang == "zh" else f"{kind.label_en} offline"
+                return rule.title_zh if lang == "zh" else rule.title_en
         return category_label(code, lang)
 
     return label

@@ -23,6 +23,7 @@ from gridloop.service_layer.ports import CaseFilter
 A = Action
 MINUTE = 60_000
 DAY = 24 * 60 * MINUTE
+_URGENCY = {"critical": 0.1, "major": 0.4, "minor": 1.0}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,12 @@ class SimulatedWorkers:
         digest = hashlib.sha256(f"{self.seed}|{s.case_id}|{s.seq}".encode()).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))
 
+    @staticmethod
+    def _quick(s: CaseSummary, rng: random.Random, low: int, high: int) -> int:
+        """A short step (feedback, verification): emergencies move within minutes."""
+        scale = _URGENCY.get(s.severity, 1.0)
+        return max(MINUTE, round(rng.uniform(low, high) * scale * MINUTE))
+
     def _fraction(self, rng: random.Random) -> float:
         """Share of the time limit used: mostly well within it, sometimes past it."""
         if rng.random() < self.behaviour.late:
@@ -125,14 +132,14 @@ class SimulatedWorkers:
             return _Plan(at, A.HANDLE, holder, {"note": "已到现场处置"})
         if s.state == "handled" and holder is not None:
             return _Plan(
-                last + rng.randint(5, 20) * MINUTE,
+                last + self._quick(s, rng, 5, 20),
                 A.FEEDBACK,
                 holder,
                 {"note": "处置完毕,已拍照反馈"},
             )
         if s.state == "awaiting_verification" and s.community_code:
             admin = self._admin(s.community_code)
-            at = last + rng.randint(10, 90) * MINUTE
+            at = last + self._quick(s, rng, 10, 90)
             if rng.random() < b.rework:
                 return _Plan(at, A.VERIFY_FAIL, admin, {"note": "现场核查未整改到位"})
             return _Plan(at, A.VERIFY_PASS, admin, {"note": "核查属实,已整改"})

@@ -20,8 +20,8 @@ Counting conventions (the contract behind `gridloop report`):
 - reworks: VERIFY_FAIL + REOPEN events; extensions: GRANT_EXTENSION events; dispatches, returns:
   DISPATCH and RETURN events. rated: cases whose current closure is rated (a REOPEN clears the
   rating, as the workflow does); satisfied: rated satisfied or basically_satisfied.
-- warnings: distinct alert ids of registered cases of channel "sensor" (REPORT and ABSORB
-  alert_ids, LINK_ALERT alert_id); warnings_closed: those of closed cases.
+- warnings: distinct alert ids of registered cases of channel "sensor" or "camera" (REPORT
+  and ABSORB alert_ids, LINK_ALERT alert_id); warnings_closed: those of closed cases.
 - A rate with a zero denominator is None.
 - Scope and grouping read the REPORT payload (channel, category, street_code, community_code,
   grid_code); worker is the assignee of the latest DISPATCH. A missing value groups as "-".
@@ -39,7 +39,7 @@ from gridloop.domain.cases.events import Action, CaseEvent
 from gridloop.domain.cases.request import ms, text
 
 NO_VALUE = "-"
-SENSOR_CHANNEL = "sensor"
+ALERT_CHANNELS = frozenset({"sensor", "camera"})  # device alerts: sensing and AI cameras
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 
 # the JSON keys in its order, as one block that reads like the list
@@ -247,7 +247,7 @@ def _tally(cases: Iterable[_Case]) -> Report:
         counts["returns"] += c.actions[Action.RETURN]
         counts["rated"] += c.rating is not None
         counts["satisfied"] += c.rating in SATISFIED
-        if c.facets["channel"] == SENSOR_CHANNEL:
+        if c.facets["channel"] in ALERT_CHANNELS:
             warnings |= c.alert_ids
             if c.closed:
                 warnings_closed |= c.alert_ids

@@ -71,8 +71,8 @@ def test_categories_are_named_by_the_kind_catalog_then_the_label_table() -> None
     assert zh("gas_detector.gas_leak") == "燃气泄漏" and en("gas_detector.gas_leak") == "Gas leak"
     assert zh("camera.fire_lane_blocked") == "消防通道占用"
     assert (
-        zh("smart_breaker.offline") == "设备离线"
-        and en("smart_breaker.offline") == "Device offline"
+        zh("smart_breaker.offline") == "智慧空开离线"
+        and en("smart_breaker.offline") == "Smart circuit breaker offline"
     )
     assert zh("complaint") == "投诉" and en("exposed_garbage") == "Exposed garbage"
     assert zh("gas_detector.no_such_rule") == "gas_detector.no_such_rule"
