@@ -159,14 +159,18 @@ def stats(fmt: str, db: str | None) -> None:
 @main.command("verify-history")
 @db_option
 def verify_history(db: str | None) -> None:
-    """Check every case's hash chain; exit 1 and list what is broken if any is."""
-    from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
+    """Check every case's hash chain, and that the case list agrees with the histories; exit 1
+    and list what is broken if anything is."""
+    from gridloop.adapters.sqlite.case_store import SqliteCaseStore
     from gridloop.adapters.sqlite.database import connect
     from gridloop.config import Settings
     from gridloop.service_layer.history_check import verify_histories
+    from gridloop.service_layer.ports import CaseFilter
 
     conn = connect(Settings.from_env(db).db_path)
-    check = verify_histories(SqliteCaseEvents(conn).histories())
+    store = SqliteCaseStore(conn)
+    summaries = {s.case_id: s for s in store.find(CaseFilter())}
+    check = verify_histories(store.histories(), summaries)
     conn.close()
     for problem in check.problems:
         click.echo(problem, err=True)

@@ -20,6 +20,7 @@ from gridloop.service_layer import reporting
 from gridloop.service_layer.casework import CaseService, NewReport
 from gridloop.service_layer.closed_loop import ClosedLoop
 from gridloop.service_layer.history_check import HistoryCheck, verify_histories
+from gridloop.service_layer.ports import CaseFilter
 from gridloop.service_layer.simulated_workers import SimulatedWorkers
 from gridloop.simulator.hotline import HotlineRequest
 
@@ -105,7 +106,9 @@ def run_day(
         report=reporting.indicator_values(total),
         briefing_zh=reporting.briefing(histories, span, DISTRICT, "zh", label_zh),
         briefing_en=reporting.briefing(histories, span, DISTRICT, "en", label_en),
-        history=verify_histories(histories),
+        history=verify_histories(
+            histories, {s.case_id: s for s in service.store.find(CaseFilter())}
+        ),
         seconds=time.perf_counter() - started,
     )
 

@@ -16,7 +16,7 @@ from gridloop.domain.cases.assignment import Assignment, NowhereToDispatch, choo
 from gridloop.domain.cases.case import Case, merge_cases, open_case
 from gridloop.domain.cases.errors import CaseNotFound, ConditionFailed, ReportRefused
 from gridloop.domain.cases.events import Action, CaseEvent, Role
-from gridloop.domain.cases.merging import same_problem
+from gridloop.domain.cases.merging import Candidate, same_problem
 from gridloop.domain.cases.notices import notices_for
 from gridloop.domain.cases.sla import deadlines, due_escalations
 from gridloop.domain.cases.states import AssigneeKind, CaseState
@@ -177,9 +177,20 @@ class CaseService:
         if case.lon is None or case.lat is None:
             return None
         merge = self.policy.merge
-        candidates = self.store.merge_candidates(
+        stored = self.store.merge_candidates(
             case.category, merge.box(case.lon, case.lat), at_ms - merge.window_ms
         )
+        # Cases this transaction opened or changed are not in the store's summaries yet: a batch
+        # of alerts must merge as the same alerts would one at a time.
+        candidates = [c for c in stored if c.case_id not in work.cases] + [
+            Candidate(c.case_id, c.category, c.lon, c.lat, c.history[0].at)
+            for c in work.cases.values()
+            if c is not case
+            and c.state.is_open
+            and c.state is not CaseState.REPORTED
+            and c.lon is not None
+            and c.lat is not None
+        ]
         found = same_problem(merge, case.category, case.lon, case.lat, at_ms, candidates)
         return work.case(found.case_id) if found is not None else None
 

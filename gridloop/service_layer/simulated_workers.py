@@ -37,6 +37,7 @@ class Behaviour:
     rated: float = 0.7  # closures followed up and rated
     unsatisfied: float = 0.04  # of those rated
     basically: float = 0.12  # of those rated
+    handler_at_fault: float = 0.5  # unsatisfied ratings that reopen the case (re-handling)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class SimulatedWorkers:
             if minor and rng.random() < b.extension and at < s.handle_due:
                 until = s.handle_due + span // 2
                 return _Plan(
-                    last + span // 3,
+                    last + round(span * rng.uniform(0.05, 0.25)),
                     A.REQUEST_EXTENSION,
                     holder,
                     {"until": until, "reason": "需协调物业与相关部门"},
@@ -171,6 +172,8 @@ class SimulatedWorkers:
     def _reopen(self, s: CaseSummary) -> _Plan | None:
         if s.rating != "unsatisfied" or not s.street_code:
             return None
+        if self._rng(s).random() >= self.behaviour.handler_at_fault:
+            return None  # not the handler's doing (e.g. policy): the rating stands
         dispatcher = Actor(
             f"dispatcher@{s.street_code}", Role.STREET_DISPATCHER, region=s.street_code
         )

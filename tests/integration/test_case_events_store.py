@@ -9,9 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
+from gridloop.adapters.sqlite.case_store import SqliteCaseStore
 from gridloop.adapters.sqlite.database import connect
 from gridloop.domain.cases.case import Case, open_case
 from gridloop.domain.cases.events import Action, Role
+from gridloop.domain.cases.summary import summarize
 from gridloop.entrypoints.cli import main
 
 T0 = 1_764_300_000_000
@@ -62,9 +64,10 @@ def a_closed_case(case_id: str) -> Case:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "g.db"
-    store = SqliteCaseEvents(connect(path))
+    store = SqliteCaseStore(connect(path))
     for case_id in ("C1", "C2", "C3"):
-        store.append(a_closed_case(case_id).history)
+        case = a_closed_case(case_id)
+        store.save(case.history, [summarize(case)])  # the history and its read side, as served
     return path
 
 
