@@ -86,6 +86,14 @@ class App:
     def telemetry_store(self) -> SqliteTelemetryStore:
         return SqliteTelemetryStore(connect(self.settings.db_path))
 
+    def holds_district(self) -> bool:
+        uow = self.unit_of_work()
+        try:
+            with uow:
+                return uow.registry.district() is not None
+        finally:
+            uow.close()
+
     def case_store(self) -> SqliteCaseStore:
         return SqliteCaseStore(connect(self.settings.db_path))
 

@@ -1,4 +1,4 @@
-"""Alerts become cases: stored the way the telemetry store stores them, then handed to the service."""
+"""Alerts become cases: stored as the telemetry store stores them, then given to the service."""
 
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ from casework_support import (
     work_to_feedback,
 )
 
+from gridloop.domain.cases.events import Action
 from gridloop.domain.cases.merging import distance_m
 from gridloop.service_layer.casework import CaseService, NewReport
-from gridloop.domain.cases.events import Action
 
 T0 = beijing("2026-11-20T10:00")
 LON, LAT = 101.75201, 36.627277  # BUILDING

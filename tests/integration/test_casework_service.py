@@ -30,6 +30,7 @@ from casework_support import (
 )
 
 from gridloop.bootstrap import App
+from gridloop.config import ConfigError
 from gridloop.domain.cases.actor import Actor
 from gridloop.domain.cases.errors import (
     CaseNotFound,
@@ -309,3 +310,43 @@ def test_without_auto_close_a_dispatcher_closes_after_verification(
     s = service.store.summary(case_id)
     assert s is not None and (s.state, s.closed_at) == ("closed", at + 3 * MINUTE)
     assert ("reporter:13800000001", "closed", case_id) in feed(app)
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ("[merge]\ndistance_m = -5\n", "merge.distance_m"),
+        ("[merge]\nradius = 5\n", "merge.radius"),
+        ('[cases]\nauto_close = "yes"\n', "cases.auto_close"),
+        ('[cases]\nescalation_repeat = "soon"\n', "cases.escalation_repeat"),
+        ('[routing]\n"camera.*" = 6\n', "routing.camera.*"),
+    ],
+)
+def test_a_bad_setting_is_refused_naming_the_file_and_the_key(
+    tmp_path: Path, tiny_dir: Path, config: str, key: str
+) -> None:
+    app = district_app(tmp_path, tiny_dir, config)
+
+    with pytest.raises(ConfigError) as refused:
+        app.case_service()
+    assert str(app.settings.config_path) in str(refused.value)
+    assert key in str(refused.value)
+
+
+def test_routing_to_a_department_the_district_lacks_is_refused(
+    tmp_path: Path, tiny_dir: Path
+) -> None:
+    app = district_app(tmp_path, tiny_dir, '[routing]\n"camera.*" = ["D06", "D77"]\n')
+
+    with pytest.raises(ConfigError, match=r"unknown departments \['D77'\]"):
+        app.case_service()
+
+
+def test_configured_routing_replaces_the_default_table(tmp_path: Path, tiny_dir: Path) -> None:
+    app = district_app(tmp_path, tiny_dir, '[routing]\n"gas_detector.*" = ["D04", "D09"]\n')
+    service = app.case_service()
+    report = NewReport("sensor", "gas_detector.gas_leak", "critical", building_code=BUILDING)
+
+    assert service.report(report, HOTLINE, T0).departments == ("D04", "D09")
+    smoke = NewReport("sensor", "smoke_detector.smoke_alarm", "critical", building_code=BUILDING)
+    assert service.report(smoke, HOTLINE, T0).departments == ()

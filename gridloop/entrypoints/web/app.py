@@ -16,6 +16,7 @@ from gridloop.config import Settings
 from gridloop.entrypoints.web.metrics import render_metrics
 from gridloop.entrypoints.web.state import WebState
 from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
+from gridloop.service_layer.closed_loop import ClosedLoop
 
 TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
 CHECKPOINT_S = 60.0
@@ -27,6 +28,9 @@ def create_app(settings: Settings) -> FastAPI:
         core = bootstrap(settings)
         pipeline = core.pipeline(clock=lambda: int(time.time() * 1000))
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
+        if core.holds_district():
+            # alerts become cases as they are committed; the clocks run on the wall clock
+            state.loop = ClosedLoop(pipeline, core.case_service())
         app.state.gridloop = state
         task = asyncio.create_task(_clock(state))
         try:

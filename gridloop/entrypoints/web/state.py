@@ -11,6 +11,7 @@ from anyio import to_thread
 
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
+from gridloop.service_layer.closed_loop import ClosedLoop
 from gridloop.service_layer.ingest import IngestPipeline
 
 CREDENTIAL_TTL_S = 60.0
@@ -23,6 +24,7 @@ class WebState:
         self.pipeline, self.store, self.tokens = pipeline, store, tokens
         self._lock = threading.Lock()  # the pipeline is the single writer
         self._credentials: dict[str, tuple[float, Credential | None]] = {}
+        self.loop: ClosedLoop | None = None  # the case loop, when the database holds a district
 
     def authenticate(self, token: str) -> Credential | None:
         cached = self._credentials.get(token)
@@ -72,7 +74,10 @@ class WebState:
 
     def tick(self) -> None:
         with self._lock:
-            self.pipeline.tick(int(time.time() * 1000))
+            now = int(time.time() * 1000)
+            self.pipeline.tick(now)
+            if self.loop is not None:
+                self.loop.advance(now)
 
     def checkpoint(self) -> None:
         with self._lock:
