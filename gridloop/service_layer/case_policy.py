@@ -63,7 +63,7 @@ class CasePolicy:
             calendar=calendar,
             sla=DEFAULT_POLICY.merged(_table(doc.get("sla", {}), "sla")),
             escalation=EscalationPolicy(
-                repeat=_duration(repeat, "cases.escalation_repeat") if repeat else None
+                repeat=_duration(repeat, "cases.escalation_repeat") if repeat is not None else None
             ),
             routing=RoutingTable.from_config(_table(doc["routing"], "routing"))
             if "routing" in doc
