@@ -13,7 +13,9 @@ from gridloop.adapters.geometry_checks import grid_geometry_problems
 from gridloop.adapters.notify.fanout import FanOut
 from gridloop.adapters.notify.log import LogNotifier
 from gridloop.adapters.notify.webhook import WebhookNotifier
+from gridloop.adapters.passwords import Argon2Passwords
 from gridloop.adapters.spatial_index import GridIndex
+from gridloop.adapters.sqlite.account_store import SqliteAccountStore
 from gridloop.adapters.sqlite.case_store import SqliteCaseStore
 from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.feed import SqliteFeed
@@ -29,11 +31,17 @@ from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.regions import Grid
 from gridloop.domain.telemetry import IntakeLimits
+from gridloop.service_layer.accounts import AccountService
 from gridloop.service_layer.case_directory import CaseDirectory
 from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.ingest import IngestPipeline
-from gridloop.service_layer.ports import GeometryChecker, GridLocator, Notifier
+from gridloop.service_layer.ports import (
+    GeometryChecker,
+    GridLocator,
+    Notifier,
+    RegistryRepository,
+)
 from gridloop.service_layer.registry_import import ImportSummary, import_registry
 from gridloop.service_layer.reporting import category_labeller
 from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
@@ -85,6 +93,16 @@ class App:
 
     def telemetry_store(self) -> SqliteTelemetryStore:
         return SqliteTelemetryStore(connect(self.settings.db_path))
+
+    def account_service(self) -> AccountService:
+        store = SqliteAccountStore(connect(self.settings.db_path))
+        uow = self.unit_of_work()
+        try:
+            with uow:
+                regions = _region_codes(uow.registry)
+        finally:
+            uow.close()
+        return AccountService(store, Argon2Passwords(), lambda kind, code: code in regions[kind])
 
     def holds_district(self) -> bool:
         uow = self.unit_of_work()
@@ -195,6 +213,19 @@ def tune_gc_for_streaming() -> None:
     """
     gc.freeze()
     gc.set_threshold(200_000, 50, 1000)
+
+
+def _region_codes(registry: RegistryRepository) -> dict[str, set[str]]:
+    """Codes an account's scope may name, by kind."""
+    district = registry.district()
+    streets = district.streets if district else ()
+    return {
+        "street": {s.code for s in streets},
+        "community": {c.code for s in streets for c in s.communities},
+        "worker": registry.keys("workers"),
+        "department": registry.keys("departments"),
+        "district": {district.code} if district else set(),
+    }
 
 
 def bootstrap(settings: Settings) -> App:

@@ -18,6 +18,7 @@ from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
 from gridloop.entrypoints.cli_report import report
 from gridloop.entrypoints.cli_server import serve, token
 from gridloop.entrypoints.cli_telemetry import alerts, ingest
+from gridloop.entrypoints.cli_users import user
 from gridloop.entrypoints.progress import steps
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench):
 main.add_command(report)
 main.add_command(case)
 main.add_command(demo)
+main.add_command(user)
 
 
 @main.command()

@@ -13,6 +13,9 @@ from fastapi.responses import PlainTextResponse
 from gridloop import __version__
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
+from gridloop.entrypoints.web import problems
+from gridloop.entrypoints.web.auth_routes import router as auth_router
+from gridloop.entrypoints.web.limits import LimitsMiddleware, api_limits
 from gridloop.entrypoints.web.metrics import render_metrics
 from gridloop.entrypoints.web.state import WebState
 from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
@@ -28,9 +31,11 @@ def create_app(settings: Settings) -> FastAPI:
         core = bootstrap(settings)
         pipeline = core.pipeline(clock=lambda: int(time.time() * 1000))
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
+        state.accounts = core.account_service()
         if core.holds_district():
             # alerts become cases as they are committed; the clocks run on the wall clock
-            state.loop = ClosedLoop(pipeline, core.case_service())
+            state.cases = core.case_service()
+            state.loop = ClosedLoop(pipeline, state.cases)
         app.state.gridloop = state
         task = asyncio.create_task(_clock(state))
         try:
@@ -42,7 +47,10 @@ def create_app(settings: Settings) -> FastAPI:
             state.checkpoint()
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
+    problems.install(app)
+    app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
     app.include_router(telemetry_router)
+    app.include_router(auth_router)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -8,9 +8,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from anyio import to_thread
+from fastapi import HTTPException
 
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
+from gridloop.domain.accounts import Account
+from gridloop.domain.cases.actor import Actor
+from gridloop.service_layer.accounts import AccountService, actor_for
+from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.closed_loop import ClosedLoop
 from gridloop.service_layer.ingest import IngestPipeline
 
@@ -25,6 +30,18 @@ class WebState:
         self._lock = threading.Lock()  # the pipeline is the single writer
         self._credentials: dict[str, tuple[float, Credential | None]] = {}
         self.loop: ClosedLoop | None = None  # the case loop, when the database holds a district
+        self.cases: CaseService | None = None  # likewise
+        self.accounts: AccountService | None = None
+
+    def actor_for(self, account: Account) -> Actor:
+        """The workflow actor of a signed-in account (a worker's grids from the registry)."""
+        grids = self.cases.directory.grids_of_worker if self.cases is not None else {}
+        return actor_for(account, lambda worker: grids.get(worker, ()))
+
+    def case_service(self) -> CaseService:
+        if self.cases is None:
+            raise HTTPException(503, "this database holds no district yet: run gridloop import")
+        return self.cases
 
     def authenticate(self, token: str) -> Credential | None:
         cached = self._credentials.get(token)

@@ -1,0 +1,131 @@
+"""Request limits as ASGI middleware: body size, and a token bucket per caller (429 + Retry-After).
+
+The caller is the bearer token (or session cookie), else the client address; the buckets live
+in memory, which is right for one server process (several processes each keep their own).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Limits:
+    rate_per_s: float = 20.0  # sustained requests per second per caller
+    burst: int = 60  # what a caller may send at once
+    max_body: int = 16 * 1024 * 1024  # telemetry batches and photos stay under this
+    exempt_prefixes: tuple[str, ...] = ("/healthz", "/metrics", "/static")
+
+
+class _Buckets:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._tokens: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, now: float) -> float:
+        """0 when the request may go, else the seconds until it could."""
+        rate, burst = self.limits.rate_per_s, float(self.limits.burst)
+        with self._lock:
+            level, since = self._tokens.get(key, (burst, now))
+            level = min(burst, level + (now - since) * rate)
+            if level >= 1:
+                self._tokens[key] = (level - 1, now)
+                return 0.0
+            self._tokens[key] = (level, now)
+            if len(self._tokens) > 200_000:  # forget idle callers rather than grow forever
+                self._tokens.clear()
+            return (1 - level) / rate
+
+
+class LimitsMiddleware:
+    def __init__(self, app: ASGIApp, limits: Limits | None = None) -> None:
+        self.app = app
+        self.limits = limits or Limits()
+        self._buckets = _Buckets(self.limits)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.limits.exempt_prefixes):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        wait = self._buckets.take(_caller(scope, headers), time.monotonic())
+        if wait > 0:
+            retry = str(max(1, math.ceil(wait)))
+            detail = f"too many requests; retry after {retry} s"
+            await _refuse(send, 429, detail, {"retry-after": retry})
+            return
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.limits.max_body:
+            await _refuse(send, 413, f"body over {self.limits.max_body} bytes", {})
+            return
+        await self.app(scope, self._bounded(receive), send)
+
+    def _bounded(self, receive: Receive) -> Receive:
+        seen = 0
+        limit = self.limits.max_body
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        return counted
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body over {limit} bytes")
+
+
+def _caller(scope: Scope, headers: dict[str, str]) -> str:
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return "t:" + auth[7:].strip()[:80]
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "gridloop_session" and value:
+            return "t:" + value[:80]
+    client = scope.get("client")
+    return "a:" + (client[0] if client else "?")
+
+
+async def _refuse(send: Send, status: int, detail: str, extra: dict[str, str]) -> None:
+    title = {413: "Content Too Large", 429: "Too Many Requests"}[status]
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    headers = [(b"content-type", b"application/problem+json")]
+    headers += [(k.encode(), v.encode()) for k, v in extra.items()]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+def api_limits(settings: object) -> Limits:
+    """`[api] rate_per_s, burst, max_body_bytes` from the settings file, else the defaults."""
+    document = getattr(settings, "document", None)
+    doc = document() if callable(document) else {}
+    api = doc.get("api", {}) if isinstance(doc, dict) else {}
+    base = Limits()
+    if not isinstance(api, dict):
+        raise ValueError(f"[api] must be a table, got {api!r}")
+    return Limits(
+        rate_per_s=float(api.get("rate_per_s", base.rate_per_s)),
+        burst=int(api.get("burst", base.burst)),
+        max_body=int(api.get("max_body_bytes", base.max_body)),
+    )
