@@ -22,8 +22,8 @@ from gridloop.domain.cases.sla import deadlines, due_escalations
 from gridloop.domain.cases.states import AssigneeKind, CaseState
 from gridloop.domain.cases.summary import CaseSummary, summarize
 from gridloop.domain.devices.rules import Severity
-from gridloop.domain.notifications import Notice
-from gridloop.service_layer.case_directory import CaseDirectory
+from gridloop.domain.notifications import Notice, NoticeKind
+from gridloop.service_layer.case_directory import CaseDirectory, Location
 from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.ports import CaseFilter, CaseStore, Notifier
 
@@ -49,6 +49,9 @@ class NewReport:
     device_id: str | None = None
     rule: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    # a citizen request whose place cannot be resolved waits for a dispatcher instead of being
+    # refused (or going to a wrong grid)
+    queue_unlocated: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class _Work:
         self.store = store
         self.cases: dict[str, Case] = {}
         self.events: list[CaseEvent] = []
+        self.notices: list[Notice] = []  # beyond those the events imply
         self.dispatched: Counter[str] = Counter()  # not yet in the store's open load
         self._stored: dict[str, int] = {}  # case id → events already in the store
 
@@ -124,7 +128,7 @@ class CaseService:
             summaries = [summarize(work.cases[c]) for c in touched]
             self.store.save(work.events, summaries)
         by_id = {s.case_id: s for s in summaries}
-        notices: list[Notice] = []
+        notices: list[Notice] = list(work.notices)
         for event in work.events:
             notices += notices_for(event, by_id[event.case_id], self.label)
         if notices:
@@ -141,10 +145,19 @@ class CaseService:
             raise ReportRefused("severity", f"{report.severity!r} is not one of {list(SEVERITIES)}")
         if not report.channel or not report.category:
             raise ReportRefused("category" if report.channel else "channel", "required")
-        where = self.directory.locate(
-            report.lon, report.lat, report.building_code, report.grid_code
-        )
-        if actor.role is Role.GRID_WORKER and where.grid_code not in actor.grids:
+        try:
+            where: Location | None = self.directory.locate(
+                report.lon, report.lat, report.building_code, report.grid_code
+            )
+        except ReportRefused as refused:
+            if not report.queue_unlocated:
+                raise
+            where, unlocated_why = None, refused.why
+        if (
+            where is not None
+            and actor.role is Role.GRID_WORKER
+            and where.grid_code not in actor.grids
+        ):
             raise ReportRefused("location", f"grid {where.grid_code} is not one of your grids")
         payload: dict[str, object] = {
             **dict(report.extra),
@@ -152,7 +165,7 @@ class CaseService:
             "category": report.category,
             "severity": report.severity,
             "description": report.description,
-            **where.payload(),
+            **(where.payload() if where else {"unlocated": unlocated_why}),
             "reporter": report.reporter or actor.id,
             "alert_ids": list(report.alert_ids),
         }
@@ -160,7 +173,41 @@ class CaseService:
             payload |= {"device_id": report.device_id, "rule": report.rule}
         case = open_case(self.store.new_case_id(at_ms), payload, actor.id, actor.role, at_ms)
         work.add(case, *case.history)
-        if report.channel not in self.policy.auto_dispatch:
+        if where is None:  # the manual-location queue: a dispatcher places it (`locate`)
+            work.notices.append(self._locate_notice(case, at_ms))
+            return ReportOutcome(case.case_id)
+        prefer = actor.id if actor.role is Role.GRID_WORKER else None
+        return self._route(work, case, at_ms, prefer)
+
+    def locate(
+        self,
+        case_id: str,
+        actor: Actor,
+        at_ms: int,
+        building_code: str | None = None,
+        lon: float | None = None,
+        lat: float | None = None,
+        grid_code: str | None = None,
+    ) -> ReportOutcome:
+        """Place a case from the manual-location queue, then register and dispatch it as its
+        channel would have been. ReportRefused when the place is not usable either."""
+        with self._transaction() as work:
+            case = work.case(case_id)
+            if not actor.covers(_place(summarize(case))):
+                raise CaseNotFound(case_id)
+            where = self.directory.locate(lon, lat, building_code, grid_code)
+            work.add(case, case.act(A.LOCATE, actor.id, actor.role, at_ms, where.payload()))
+            return self._route(work, case, at_ms, None)
+
+    def _locate_notice(self, case: Case, at_ms: int) -> Notice:
+        why = str(case.history[0].payload.get("unlocated", ""))
+        title = f"待人工定位:{case.case_id} {self.label(case.category)}({why})"
+        recipient = f"district:{self.directory.district_code}"
+        return Notice(recipient, NoticeKind.LOCATE, case.case_id, at_ms, title, {"why": why})
+
+    def _route(self, work: _Work, case: Case, at_ms: int, prefer: str | None) -> ReportOutcome:
+        """A located report: merge into the same open problem, or register and dispatch it."""
+        if case.channel not in self.policy.auto_dispatch:
             return ReportOutcome(case.case_id)
         target = self._same_problem(work, case, at_ms)
         if target is not None:
@@ -169,7 +216,6 @@ class CaseService:
             work.add(target, absorbed)
             return ReportOutcome(case.case_id, merged_into=target.case_id)
         work.add(case, case.act(A.REGISTER, SYSTEM.id, Role.SYSTEM, at_ms))
-        prefer = actor.id if actor.role is Role.GRID_WORKER else None
         assignment = self._dispatch(work, case, SYSTEM, at_ms, prefer)
         return ReportOutcome(case.case_id, None, assignment.assignee, assignment.departments)
 

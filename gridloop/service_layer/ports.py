@@ -194,6 +194,7 @@ class CaseFilter:
     streets: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
     open_only: bool = False
+    unlocated: bool = False  # the manual-location queue: reported without a grid
     overdue_at: int | None = None  # open, not deferred, with a step past its deadline at this time
     reported_from: int | None = None
     reported_to: int | None = None

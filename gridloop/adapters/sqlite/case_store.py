@@ -6,10 +6,13 @@ on and appends to them under the write lock, so two processes never append the s
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TypeVar, cast
 
 from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
 from gridloop.adapters.sqlite.database import transaction
@@ -26,16 +29,35 @@ _OPEN_SQL = ", ".join(f"'{s}'" for s in _OPEN)
 _SORTS = {"reported_at", "updated_at", "handle_due", "sign_due", "case_id"}
 
 
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _locked(method: F) -> F:
+    @functools.wraps(method)
+    def locked(self: SqliteCaseStore, *args: object, **kwargs: object) -> object:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(F, locked)
+
+
 class SqliteCaseStore:
     def __init__(self, conn: sqlite3.Connection, prefix: str = "C") -> None:
         self._conn = conn
         self._events = SqliteCaseEvents(conn)
         self._prefix = prefix
         self._depth = 0
+        # one connection serves every request thread: a transaction and the reads of other
+        # threads must not interleave on it
+        self._lock = threading.RLock()
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One write transaction; nested calls join the outer one."""
+        """One write transaction; nested calls join the outer one. Other threads wait."""
+        with self._lock:
+            yield from self._atomic()
+
+    def _atomic(self) -> Iterator[None]:
         if self._depth:
             self._depth += 1
             try:
@@ -67,11 +89,13 @@ class SqliteCaseStore:
     def connection(self) -> sqlite3.Connection:
         return self._conn
 
+    @_locked
     def history(self, case_id: str) -> list[CaseEvent]:
         return self._events.history(case_id)
 
     def histories(self) -> Iterator[list[CaseEvent]]:
-        return self._events.histories()
+        with self._lock:
+            return iter(list(self._events.histories()))
 
     def save(self, events: Sequence[CaseEvent], summaries: Sequence[CaseSummary]) -> None:
         """Append the events and replace the summaries of the cases they changed."""
@@ -90,10 +114,12 @@ class SqliteCaseStore:
                         [_row(s) for s in summaries],
                     )
 
+    @_locked
     def summary(self, case_id: str) -> CaseSummary | None:
         found = self.find(CaseFilter(case_ids=(case_id,)))
         return found[0] if found else None
 
+    @_locked
     def find(self, f: CaseFilter) -> list[CaseSummary]:
         where: list[str] = ["seq > 0"]
         args: list[object] = []
@@ -111,6 +137,8 @@ class SqliteCaseStore:
             if values:
                 where.append(f"{column} IN ({', '.join('?' for _ in values)})")
                 args += list(values)
+        if f.unlocated:
+            where.append("grid_code IS NULL AND state = 'reported'")
         if f.open_only:
             where.append(f"state IN ({_OPEN_SQL})")
         if f.overdue_at is not None:
@@ -138,6 +166,7 @@ class SqliteCaseStore:
             sql += f" LIMIT {int(f.limit)}"
         return [_summary(row) for row in self._conn.execute(sql, args)]
 
+    @_locked
     def open_by_source(self, keys: Sequence[str]) -> dict[str, str]:
         """source_key → the open case holding it."""
         found: dict[str, str] = {}
@@ -163,6 +192,7 @@ class SqliteCaseStore:
         )
         return [Candidate(str(c), str(k), float(x), float(y), int(t)) for c, k, x, y, t in rows]
 
+    @_locked
     def open_load(self, assignees: Sequence[str]) -> dict[str, int]:
         """How many open cases each of these assignees holds."""
         if not assignees:
@@ -175,6 +205,7 @@ class SqliteCaseStore:
         )
         return {str(a): int(n) for a, n in rows}
 
+    @_locked
     def alert_ids(self, keys: Sequence[tuple[str, str, int]]) -> dict[tuple[str, str, int], int]:
         """(device_id, rule, started_at) → alerts.id."""
         found: dict[tuple[str, str, int], int] = {}
@@ -191,10 +222,12 @@ class SqliteCaseStore:
             "UPDATE alerts SET case_id = ? WHERE id = ?", [(c, a) for a, c in links.items()]
         )
 
+    @_locked
     def case_of_alert(self, alert_id: int) -> str | None:
         row = self._conn.execute("SELECT case_id FROM alerts WHERE id = ?", (alert_id,)).fetchone()
         return str(row[0]) if row is not None and row[0] is not None else None
 
+    @_locked
     def active_alerts_of_final_cases(self) -> list[tuple[str, str, int, str]]:
         """(device_id, rule, alert id, case_id) of active alerts whose case is over."""
         rows = self._conn.execute(
@@ -204,6 +237,7 @@ class SqliteCaseStore:
         )
         return [(str(d), str(r), int(i), str(c)) for d, r, i, c in rows]
 
+    @_locked
     def counts_by_state(self) -> dict[str, int]:
         rows = self._conn.execute("SELECT state, COUNT(*) FROM cases WHERE seq > 0 GROUP BY state")
         return {str(s): int(n) for s, n in rows}

@@ -44,6 +44,17 @@ def _report(case: Case, event: CaseEvent) -> None:
     case.alert_ids = _strings(p.get("alert_ids"))
 
 
+def _locate(case: Case, event: CaseEvent) -> None:
+    p = event.payload
+    lon, lat = p.get("lon"), p.get("lat")
+    case.lon = float(lon) if isinstance(lon, int | float) else None
+    case.lat = float(lat) if isinstance(lat, int | float) else None
+    case.building_code = text(p, "building_code")
+    case.grid_code = text(p, "grid_code")
+    case.community_code = text(p, "community_code")
+    case.street_code = text(p, "street_code")
+
+
 def _dispatch(case: Case, event: CaseEvent) -> None:
     p = event.payload
     case.assignee = text(p, "assignee")
@@ -129,6 +140,7 @@ def _strings(value: object) -> list[str]:
 CHANGES: Mapping[Action, Callable[[Case, CaseEvent], None]] = MappingProxyType(
     {
         A.REPORT: _report,
+        A.LOCATE: _locate,
         A.DISPATCH: _dispatch,
         A.RETURN: _return,
         A.REQUEST_EXTENSION: _request_extension,

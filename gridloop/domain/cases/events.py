@@ -45,6 +45,8 @@ class Action(StrEnum):
     ABSORB = "absorb"  # from (case id), reporter, reporters (list), alert_ids (list): the
     # surviving case records a merged report, keeping every reporter and alert it brought
     ESCALATE = "escalate"  # level: community | street | district, step: sign | handle
+    LOCATE = "locate"  # building_code, lon, lat, grid_code, community_code, street_code: a
+    # dispatcher places a request that arrived without a usable location (manual-location queue)
     LINK_ALERT = "link_alert"  # alert_id: a re-fired alert joins the open case
     ALERT_CLEARED = "alert_cleared"  # alert_id: recorded; a human still closes the case
 

@@ -135,6 +135,10 @@ def _read(history: Sequence[CaseEvent], to_ms: int | None) -> _Case | None:
     handle_due: int | None = None
     for e in events:
         a, p = e.action, e.payload
+        if a is Action.LOCATE:  # placed by a dispatcher: its regions are the ones that count
+            for name, key in _REPORT_KEYS.items():
+                if key in ("grid_code", "community_code", "street_code"):
+                    facets[name] = text(p, key) or NO_VALUE
         if a is Action.DISPATCH:
             facets["worker"] = text(p, "assignee") or NO_VALUE
             case.signed = case.signed_on_time = False  # the new assignee has to sign for it

@@ -94,6 +94,17 @@ class AssigneeActs(Rule):
         )
 
 
+class LocationGiven(Rule):
+    """A located case names its grid (the service resolves building or point to it)."""
+
+    ACTIONS = frozenset({A.LOCATE})
+
+    def refusal(self, case: Case, request: Request) -> TransitionRefused | None:
+        if text(request.payload, "grid_code") is None:
+            return self.fail(case, request, "a location names at least the grid_code")
+        return None
+
+
 class AssignmentNamed(Rule):
     """A dispatch names whom, and of which kind."""
 
@@ -266,6 +277,7 @@ RULES: tuple[Rule, ...] = (
     AssigneeActs(),
     ReportComplete(),
     ReasonGiven(),
+    LocationGiven(),
     AssignmentNamed(),
     DeadlinesAhead(),
     ExtensionRequestable(),

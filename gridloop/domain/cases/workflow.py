@@ -9,6 +9,7 @@ a deployment closes automatically after verification) may close — and the clos
 the closure indicators count. Side paths:
 
 - reported ─refuse→ refused (final: not registered, with a reason);
+- reported ─locate→ reported: a dispatcher places a request that came without a usable location;
 - awaiting_verification ─verify_fail→ signed (rework, back to the assignee);
 - dispatched | signed ─return→ returned ─dispatch→ dispatched (re-dispatch);
 - registered | dispatched | signed ─defer→ deferred ─resume→ the state it was deferred from;
@@ -61,6 +62,7 @@ def _rows() -> Iterable[Transition]:
     yield T(None, A.REPORT, REPORTERS, S.REPORTED)
     yield T(S.REPORTED, A.REGISTER, DISPATCHERS | AUTOMATION, S.REGISTERED)
     yield T(S.REPORTED, A.REFUSE, DISPATCHERS, S.REFUSED)
+    yield T(S.REPORTED, A.LOCATE, DISPATCHERS | AUTOMATION, S.REPORTED)
     yield T(S.REGISTERED, A.DISPATCH, DISPATCHERS | AUTOMATION, S.DISPATCHED)
     yield T(S.RETURNED, A.DISPATCH, SUPERVISORS | AUTOMATION, S.DISPATCHED)
     yield T(S.DISPATCHED, A.SIGN, ASSIGNEES, S.SIGNED)

@@ -122,6 +122,7 @@ def payload_for(case: Case, action: Action, at: int, kind: AssigneeKind) -> dict
         A.RESUME: {"sign_due": at + HOUR, "handle_due": at + DAY},
         A.RATE: {"rating": "satisfied"},
         A.ESCALATE: {"level": "community", "step": "handle"},
+        A.LOCATE: {"grid_code": "g2", "community_code": "c1", "street_code": "s1"},
         A.LINK_ALERT: {"alert_id": "a2"},
         A.ALERT_CLEARED: {"alert_id": "a1"},
         A.HANDLE: {"note": "cleared away", "attachments": []},
