@@ -4,14 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit install clean
+.PHONY: demo test lint unit install clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml package-lock.json
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error   # the web pages' libraries, served locally
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,8 +26,13 @@ lint: $(STAMP)
 	$(BIN)/mypy gridloop
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's Chromium; install it when the machine lacks it.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; } \
+		|| echo "warning: could not install chromium; the browser tests will say so and skip"
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

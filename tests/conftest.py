@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from gridloop.bootstrap import App, bootstrap
 from gridloop.config import Settings
+
+DEFAULT_GC_THRESHOLDS = gc.get_threshold()
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +35,18 @@ def tiny_dir(tiny_source: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def app(tmp_path: Path) -> App:
     return bootstrap(Settings(db_path=tmp_path / "gridloop.db"))
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests() -> Iterator[None]:
+    """Undo the pipeline's streaming GC tuning after each test and collect.
+
+    `App.pipeline()` freezes what is alive and raises the thresholds (right for a long-running
+    process); across hundreds of tests that would keep every earlier test's cyclic garbage —
+    and its open SQLite files — until the process runs out of descriptors.
+    """
+    yield
+    if gc.get_freeze_count() or gc.get_threshold() != DEFAULT_GC_THRESHOLDS:
+        gc.unfreeze()
+        gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
+        gc.collect()

@@ -7,13 +7,15 @@ from collections.abc import Callable, Sequence
 from gridloop.domain.cases.events import CaseEvent
 from gridloop.domain.cases.states import CaseState
 from gridloop.domain.cases.summary import CaseSummary
+from gridloop.domain.privacy import mask_citizen_contact, mask_reporter
 from gridloop.entrypoints.timefmt import iso
 
 _TIMES = ("sign_due", "handle_due", "last_escalated_at", "reported_at", "updated_at", "closed_at")
 _TIMES_ALSO = ("extension_until",)
 
 
-def case_json(s: CaseSummary, now_ms: int | None = None) -> dict[str, object]:
+def case_json(s: CaseSummary, now_ms: int | None = None, masked: bool = False) -> dict[str, object]:
+    """The case as JSON; `masked` (every API answer) hides citizens' phones and e-mails."""
     doc: dict[str, object] = {}
     for name in CaseSummary.__dataclass_fields__:
         value = getattr(s, name)
@@ -22,6 +24,8 @@ def case_json(s: CaseSummary, now_ms: int | None = None) -> dict[str, object]:
         elif isinstance(value, tuple):
             value = list(value)
         doc[name] = value
+    if masked:
+        doc["reporters"] = [mask_reporter(r) for r in s.reporters]
     doc["state_zh"] = CaseState(s.state).label_zh
     if now_ms is not None:
         doc["overdue"] = is_overdue(s, now_ms)
@@ -36,14 +40,23 @@ def is_overdue(s: CaseSummary, now_ms: int) -> bool:
     return sign_late or handle_late
 
 
-def event_json(e: CaseEvent) -> dict[str, object]:
+def event_json(e: CaseEvent, masked: bool = False) -> dict[str, object]:
+    payload = dict(e.payload)
+    if masked:
+        for key in ("reporter", "from"):
+            if isinstance(payload.get(key), str):
+                payload[key] = mask_reporter(str(payload[key]))
+        if "reporters" in payload and isinstance(payload["reporters"], list):
+            payload["reporters"] = [mask_reporter(str(r)) for r in payload["reporters"]]
+        if "contact" in payload:
+            payload["contact"] = mask_citizen_contact(payload["contact"])
     return {
         "seq": e.seq,
         "action": e.action.value,
         "actor": e.actor,
         "role": e.role.value,
         "at": iso(e.at),
-        "payload": dict(e.payload),
+        "payload": payload,
         "hash": e.hash,
     }
 

@@ -9,7 +9,7 @@ import click
 
 from gridloop.domain.cases.indicators import Dimension, Scope
 from gridloop.domain.cases.labels import Lang
-from gridloop.entrypoints.timefmt import iso, parse_iso
+from gridloop.entrypoints.timefmt import parse_iso
 
 FORMATS = ("text", "json", "csv", "xlsx")
 SCOPE_HELP = "district, street:CODE, community:CODE, grid:CODE or worker:ID"
@@ -29,10 +29,6 @@ def _scope(_ctx: click.Context, _param: click.Parameter, value: str) -> Scope:
         return Scope.parse(value)
     except ValueError as e:
         raise click.BadParameter(f"{e}; use {SCOPE_HELP}") from None
-
-
-def _scope_name(scope: Scope) -> str:
-    return "district" if scope.facet is None else f"{scope.facet.value}:{scope.code}"
 
 
 @click.command()
@@ -74,6 +70,7 @@ def report(
     from gridloop.adapters.sqlite.database import connect
     from gridloop.bootstrap import bootstrap
     from gridloop.config import Settings
+    from gridloop.entrypoints.report_view import report_json
     from gridloop.service_layer import reporting
 
     if fmt == "xlsx" and out is None:
@@ -102,16 +99,7 @@ def report(
         click.echo(f"wrote {out}", err=True)
         return
     if fmt == "json":
-        doc = {
-            "period": {"from": iso(start), "to": iso(end)},
-            "scope": _scope_name(scope),
-            "by": by,
-            "total": reporting.indicator_values(result),
-            "rows": [
-                {"key": key, "label": label(key), **reporting.indicator_values(row)}
-                for key, row in result.rows or ()
-            ],
-        }
+        doc = report_json(result, start, end, scope, by, label)
         text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
         text = report_files.csv_text(result, dimension, label)

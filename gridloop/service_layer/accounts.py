@@ -21,6 +21,7 @@ SESSION_TTL_MS = 12 * 3_600_000  # a working day and a half-shift
 
 
 class AccountStore(Protocol):
+    def close(self) -> None: ...
     def add_user(self, account: Account, password_hash: str | None, at_ms: int) -> None: ...
     def set_password(self, user_id: str, password_hash: str) -> None: ...
     def user_by_name(self, name: str) -> tuple[Account, str | None] | None: ...
@@ -76,6 +77,9 @@ class AccountService:
     ) -> None:
         self.store, self.passwords = store, passwords
         self.scope_exists, self.session_ttl_ms = scope_exists, session_ttl_ms
+
+    def close(self) -> None:
+        self.store.close()
 
     def add_user(
         self, name: str, role: Role, scope: str | None, at_ms: int, api_only: bool = False

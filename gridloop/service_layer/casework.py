@@ -104,6 +104,11 @@ class CaseService:
         self.store, self.directory, self.policy = store, directory, policy
         self.notifier, self.label = notifier, label
 
+    def close(self) -> None:
+        """Deliver what the notifiers hold, then release the store's connection."""
+        self.notifier.close()
+        self.store.close()
+
     # -- reading ---------------------------------------------------------------------------
 
     def case(self, case_id: str, actor: Actor) -> tuple[CaseSummary, list[CaseEvent]]:
@@ -116,6 +121,20 @@ class CaseService:
     def find(self, f: CaseFilter, actor: Actor) -> list[CaseSummary]:
         """Cases matching `f` within the actor's region."""
         return [s for s in self.store.find(scoped(f, actor)) if actor.covers(_place(s))]
+
+    def page(self, f: CaseFilter, actor: Actor, size: int) -> tuple[list[CaseSummary], bool]:
+        """Up to `size` cases of `find`, in `f`'s order after its `after` cursor, and whether
+        more follow. What the store cannot narrow (a department's cases) is filtered here,
+        reading on until the page is full."""
+        narrowed = replace(scoped(f, actor), limit=size + 1)
+        found: list[CaseSummary] = []
+        while True:
+            batch = self.store.find(narrowed)
+            found += [s for s in batch if actor.covers(_place(s))]
+            if len(found) > size or len(batch) <= size:
+                return found[:size], len(found) > size
+            last = batch[-1]
+            narrowed = replace(narrowed, after=(getattr(last, narrowed.sort), last.case_id))
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -201,6 +201,8 @@ class CaseFilter:
     sort: str = "reported_at"  # reported_at | updated_at | handle_due | sign_due | case_id
     descending: bool = False
     after_n: int | None = None  # cursor: allocation number of the last case of the previous page
+    # keyset cursor for any sort: (sort value, case id) of the last case of the previous page
+    after: tuple[int | str | None, str] | None = None
     limit: int | None = None
 
 
@@ -229,3 +231,7 @@ class CaseStore(Protocol):
     def case_of_alert(self, alert_id: int) -> str | None: ...
     def active_alerts_of_final_cases(self) -> list[tuple[str, str, int, str]]: ...
     def counts_by_state(self) -> dict[str, int]: ...
+    def close(self) -> None: ...
+    def cases_with_attachment(self, sha256: str) -> list[str]:
+        """The cases whose history references this attachment (HANDLE / FEEDBACK)."""
+        ...

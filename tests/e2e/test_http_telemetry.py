@@ -12,6 +12,7 @@ from http_server import running_server
 from registry_io_e2e import import_tiny
 
 from gridloop.bootstrap import App
+from gridloop.domain.cases.events import Role
 
 MINUTE = 60_000
 
@@ -32,7 +33,7 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def test_a_device_token_posts_its_readings_and_an_alert_appears(served) -> None:  # type: ignore[no-untyped-def]
+def test_a_device_token_posts_its_readings_and_an_alert_appears(served, app: App) -> None:  # type: ignore[no-untyped-def]
     url, ef, _smoke, token, _gateway = served
     t = now_ms() - 3 * MINUTE
     body = [
@@ -43,7 +44,11 @@ def test_a_device_token_posts_its_readings_and_an_alert_appears(served) -> None:
     r = httpx.post(f"{url}/api/v1/telemetry", content=orjson.dumps(body), headers=auth)
     assert r.status_code == 200, r.text
     assert r.json()["accepted"] == 2
-    alerts = httpx.get(f"{url}/api/v1/alerts", params={"status": "active"}).json()
+    _account, password = app.account_service().add_user("ops", Role.DISTRICT_ADMIN, None, t)
+    login = httpx.post(f"{url}/api/v1/auth/login", json={"name": "ops", "password": password})
+    user = {"Authorization": f"Bearer {login.json()['token']}"}
+    assert httpx.get(f"{url}/api/v1/alerts").status_code == 401  # alerts need a signed-in user
+    alerts = httpx.get(f"{url}/api/v1/alerts", params={"status": "active"}, headers=user).json()
     assert {a["rule"] for a in alerts} == {
         "electrical_fire.residual_current_high",
         "electrical_fire.residual_current_critical",

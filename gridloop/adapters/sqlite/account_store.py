@@ -15,6 +15,9 @@ class SqliteAccountStore:
         self._conn = conn
         self._lock = threading.Lock()  # one connection, many request threads
 
+    def close(self) -> None:
+        self._conn.close()
+
     def add_user(self, account: Account, password_hash: str | None, at_ms: int) -> None:
         with self._lock, transaction(self._conn) as conn:
             conn.execute(

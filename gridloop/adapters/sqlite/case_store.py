@@ -85,6 +85,10 @@ class SqliteCaseStore:
         )
         return case_id
 
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
     @property
     def connection(self) -> sqlite3.Connection:
         return self._conn
@@ -157,6 +161,14 @@ class SqliteCaseStore:
             where.append("n > ?" if not f.descending else "n < ?")
             args.append(f.after_n)
         sort = f.sort if f.sort in _SORTS else "reported_at"
+        if f.after is not None:
+            # NULL deadlines sort first (SQLite's order), as -1 does: before every time
+            value, last_case = f.after
+            where.append(
+                f"(COALESCE({sort}, -1), n) {'<' if f.descending else '>'}"
+                " (?, (SELECT n FROM cases WHERE case_id = ?))"
+            )
+            args += [-1 if value is None else value, last_case]
         order = "DESC" if f.descending else "ASC"
         sql = (
             f"SELECT {', '.join(_FIELDS)} FROM cases WHERE {' AND '.join(where)}"
@@ -241,6 +253,16 @@ class SqliteCaseStore:
     def counts_by_state(self) -> dict[str, int]:
         rows = self._conn.execute("SELECT state, COUNT(*) FROM cases WHERE seq > 0 GROUP BY state")
         return {str(s): int(n) for s, n in rows}
+
+    @_locked
+    def cases_with_attachment(self, sha256: str) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT case_id FROM case_events WHERE action IN ('handle', 'feedback')"
+            " AND instr(payload, ?) > 0 AND EXISTS (SELECT 1 FROM"
+            " json_each(case_events.payload, '$.attachments') WHERE value = ?)",
+            (sha256, sha256),
+        )
+        return sorted(str(c) for (c,) in rows)
 
 
 def _row(s: CaseSummary) -> tuple[object, ...]:

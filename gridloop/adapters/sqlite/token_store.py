@@ -40,6 +40,9 @@ class SqliteTokenStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
+    def close(self) -> None:
+        self._conn.close()
+
     def issue_device_tokens(self, device_ids: Sequence[str], now_ms: int) -> list[tuple[str, str]]:
         """A new token per device (older ones stay valid until revoked): [(device_id, token)]."""
         issued = [(d, secrets.token_urlsafe(24)) for d in device_ids]

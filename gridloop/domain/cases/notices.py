@@ -61,6 +61,7 @@ def notices_for(
     return []
 
 
+_PERSONAL = frozenset({"reporter", "reporters", "contact"})
 _LEVEL_ZH = {"community": "社区", "street": "街道", "district": "区"}
 
 
@@ -78,7 +79,9 @@ def _community(case: CaseSummary) -> list[str]:
 
 
 def _to(recipients: list[str], kind: NoticeKind, event: CaseEvent, title: str) -> list[Notice]:
-    data = {"action": event.action.value, "seq": event.seq, **dict(event.payload)}
+    # who reported is not for every recipient's screen: the payload goes without it
+    payload = {k: v for k, v in event.payload.items() if k not in _PERSONAL}
+    data = {"action": event.action.value, "seq": event.seq, **payload}
     return [
         Notice(r, kind, event.case_id, event.at, title, data) for r in dict.fromkeys(recipients)
     ]

@@ -14,9 +14,12 @@ from gridloop import __version__
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.entrypoints.web import problems
+from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
 from gridloop.entrypoints.web.limits import LimitsMiddleware, api_limits
 from gridloop.entrypoints.web.metrics import render_metrics
+from gridloop.entrypoints.web.open311 import open311_router
+from gridloop.entrypoints.web.people_routes import people_router
 from gridloop.entrypoints.web.state import WebState
 from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
 from gridloop.service_layer.closed_loop import ClosedLoop
@@ -44,13 +47,16 @@ def create_app(settings: Settings) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            state.checkpoint()
+            state.close()
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
     app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
     app.include_router(telemetry_router)
     app.include_router(auth_router)
+    app.include_router(open311_router(settings))
+    app.include_router(people_router(settings))
+    app.include_router(api_router(settings))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -89,9 +91,12 @@ class LimitsMiddleware:
         return counted
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException so that FastAPI's body parsing
+    passes it on as 413 rather than wrapping it as a malformed body."""
+
     def __init__(self, limit: int) -> None:
-        super().__init__(f"body over {limit} bytes")
+        super().__init__(413, f"body over {limit} bytes")
 
 
 def _caller(scope: Scope, headers: dict[str, str]) -> str:

@@ -15,7 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gridloop.domain.cases.errors import CaseNotFound, ReportRefused, TransitionRefused
+from gridloop.domain.cases.errors import (
+    CaseNotFound,
+    NotTheAssignee,
+    ReportRefused,
+    RoleNotAllowed,
+    TransitionRefused,
+)
 from gridloop.entrypoints.web.limits import BodyTooLarge
 from gridloop.service_layer.accounts import AccountRefused, LoginFailed
 
@@ -70,6 +76,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CaseNotFound)
     async def not_found(request: Request, exc: CaseNotFound) -> Response:
         return _answer(request, 404, str(exc))
+
+    @app.exception_handler(RoleNotAllowed)
+    @app.exception_handler(NotTheAssignee)
+    async def forbidden(request: Request, exc: TransitionRefused) -> Response:
+        # the caller may not do this, whatever the case's state: 403, not 409
+        return _answer(request, 403, str(exc), action=exc.action.value, why=exc.why)
 
     @app.exception_handler(TransitionRefused)
     async def refused(request: Request, exc: TransitionRefused) -> Response:

@@ -99,3 +99,14 @@ class WebState:
     def checkpoint(self) -> None:
         with self._lock:
             self.pipeline.checkpoint()
+
+    def close(self) -> None:
+        """Checkpoint and release every connection and background sender (on shutdown)."""
+        with self._lock:
+            self.pipeline.finish()
+            self.store.close()
+            self.tokens.close()
+            if self.accounts is not None:
+                self.accounts.close()
+            if self.cases is not None:
+                self.cases.close()

@@ -1,4 +1,4 @@
-"""POST /api/v1/telemetry and GET /api/v1/alerts: thin routes over the ingest pipeline."""
+"""POST /api/v1/telemetry (device tokens) and GET /api/v1/alerts (signed-in users, by region)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from fastapi.responses import JSONResponse
 
 from gridloop.entrypoints.alert_view import alert_json
 from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.state import WebState
+from gridloop.service_layer.alert_views import visible_alerts
 
 MAX_BODY = 16 * 1024 * 1024
 router = APIRouter(prefix="/api/v1")
@@ -56,13 +58,16 @@ async def post_telemetry(request: Request) -> JSONResponse:
 @router.get("/alerts")
 def get_alerts(
     request: Request,
+    caller: Caller,
     status: str = Query("all", pattern="^(active|cleared|all)$"),
     rule: str | None = None,
     since: str | None = None,
 ) -> list[dict[str, object]]:
+    """Alerts in the caller's grids (a department: those of the cases routed to it)."""
     try:
         since_ms = parse_iso(since) if since else None
     except ValueError as e:
         raise HTTPException(422, f"since: {e}") from e
-    rows = _state(request).store.alerts(None if status == "all" else status, rule, since_ms)
-    return [alert_json(a) for a in rows]
+    state = _state(request)
+    rows = state.store.alerts(None if status == "all" else status, rule, since_ms)
+    return [alert_json(a) for a in visible_alerts(rows, caller.actor, state.cases)]

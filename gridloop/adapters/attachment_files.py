@@ -1,0 +1,40 @@
+"""Attachments on disk, named by their content hash: `<root>/<sha256[:2]>/<sha256>`, once."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileBlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def put(self, sha256: str, data: bytes) -> None:
+        """Store the bytes under their hash; the same content twice is stored once."""
+        path = self._path(sha256)
+        if path.is_file():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # written aside then renamed: a reader never sees half a photo
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, sha256: str) -> bytes | None:
+        try:
+            return self._path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None

@@ -1,0 +1,123 @@
+"""What the signed-in API's routes share (cases, attachments, feed, devices, regions), opened
+for the app's lifetime by `api_router(settings)`; routes reach it through `Api`."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+
+from gridloop.adapters.attachment_files import FileBlobStore
+from gridloop.adapters.sqlite.database import connect
+from gridloop.adapters.sqlite.feed import SqliteFeed
+from gridloop.adapters.sqlite.latest_readings import SqliteLatestReadings
+from gridloop.bootstrap import App, bootstrap
+from gridloop.config import Settings
+from gridloop.entrypoints.web.state import WebState
+from gridloop.service_layer.attachments import AttachmentService
+from gridloop.service_layer.casework import CaseService
+from gridloop.service_layer.device_status import DeviceStatusService
+from gridloop.service_layer.notice_feed import NoticeFeed
+from gridloop.service_layer.region_views import RegionViews
+from gridloop.service_layer.telemetry_setup import checked_rule_config
+
+T = TypeVar("T")
+NO_DISTRICT = "this database holds no district yet: run gridloop import"
+
+
+@dataclass
+class ApiServices:
+    app: App
+    cases: CaseService | None = None
+    attachments: AttachmentService | None = None
+    feed: NoticeFeed | None = None
+    devices: DeviceStatusService | None = None
+    regions: RegionViews | None = None
+    connections: list[sqlite3.Connection] = field(default_factory=list)
+
+    def case_service(self) -> CaseService:
+        return _ready(self.cases)
+
+    def attachment_service(self) -> AttachmentService:
+        return _ready(self.attachments)
+
+    def notice_feed(self) -> NoticeFeed:
+        return _ready(self.feed)
+
+    def device_status(self) -> DeviceStatusService:
+        return _ready(self.devices)
+
+    def region_views(self) -> RegionViews:
+        return _ready(self.regions)
+
+
+def _ready(service: T | None) -> T:
+    if service is None:
+        raise HTTPException(503, NO_DISTRICT)
+    return service
+
+
+def open_services(app: App, state: WebState) -> ApiServices:
+    services = ApiServices(app)
+    if state.cases is None:
+        return services
+    cases = services.cases = state.cases
+    uow = app.unit_of_work()
+    try:
+        with uow:
+            district, grids, devices = (
+                uow.registry.district(),
+                uow.registry.grids(),
+                uow.registry.devices(),
+            )
+    finally:
+        uow.close()
+    if district is None:
+        return services
+    feed_conn, readings_conn = connect(app.settings.db_path), connect(app.settings.db_path)
+    services.connections += [feed_conn, readings_conn]
+    blobs = FileBlobStore(app.settings.db_path.parent / "attachments")
+    services.attachments = AttachmentService(blobs, cases)
+    services.feed = NoticeFeed(SqliteFeed(feed_conn), district.code)
+    config = checked_rule_config(app.kinds, app.settings.rule_params())
+    readings = SqliteLatestReadings(readings_conn)
+    services.devices = DeviceStatusService(devices, app.kinds, config, readings)
+    services.regions = RegionViews(district, grids)
+    return services
+
+
+def api_router(settings: Settings) -> APIRouter:
+    """Cases, attachments, the feed, regions, devices and reports, with their lifespan."""
+    from gridloop.entrypoints.web import (
+        attachment_routes,
+        case_routes,
+        feed_routes,
+        registry_routes,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = open_services(bootstrap(settings), app.state.gridloop)
+        app.state.api = services
+        try:
+            yield
+        finally:
+            for conn in services.connections:
+                conn.close()
+
+    router = APIRouter(lifespan=lifespan)
+    for module in (case_routes, attachment_routes, feed_routes, registry_routes):
+        router.include_router(module.router)
+    return router
+
+
+def api_services(request: Request) -> ApiServices:
+    services: ApiServices = request.app.state.api
+    return services
+
+
+Api = Annotated[ApiServices, Depends(api_services)]
