@@ -39,6 +39,41 @@ def bench_ingest(preset: str, hours: float, seed: int) -> None:
     _record(result)
 
 
+@bench.command("api")
+@click.option("--preset", type=click.Choice(["tiny", "chengxi"]), default="chengxi")
+@click.option("--workers", type=int, default=2000, show_default=True, help="Simulated workers.")
+@click.option("--seconds", type=float, default=30, show_default=True)
+@click.option("--concurrency", type=int, default=64, show_default=True, help="Requests in flight.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_api(preset: str, workers: int, seconds: float, concurrency: int, seed: int) -> None:
+    """Grid workers listing, reading and signing cases over HTTP (server in its own process)."""
+    from gridloop.benchmarks.api_bench import bench_api as run
+
+    with steps("bench api") as show:
+        result = run(preset, workers, seconds, concurrency, seed, show)
+    _record(result)
+
+
+@bench.command("dashboard")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--cases", type=int, default=3000, show_default=True, help="Hotline cases to file.")
+@click.option("--days", type=int, default=30, show_default=True, help="...over these last days.")
+@click.option("--loads", type=int, default=3, show_default=True, help="Page loads, cold and warm.")
+@click.option(
+    "--db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Measure on this database (e.g. a demo's) instead of a fresh chengxi import.",
+)
+def bench_dashboard(seed: int, cases: int, days: int, loads: int, db: Path | None) -> None:
+    """The command center's time to interactive in Chromium (median of cold and warm loads)."""
+    from gridloop.benchmarks.dashboard_bench import bench_dashboard as run
+
+    with steps("bench dashboard") as show:
+        result = run(seed, cases, days, loads, db, show)
+    _record(result)
+
+
 def _record(result: dict[str, object]) -> None:
     """Print the benchmark's JSON line and append it to bench/results/<name>.jsonl."""
     from datetime import UTC, datetime

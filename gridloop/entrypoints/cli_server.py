@@ -21,14 +21,21 @@ db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=N
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8080, show_default=True)
-def serve(db: str | None, host: str, port: int) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+def serve(db: str | None, host: str, port: int, access_log: bool) -> None:
     """Run the HTTP server (telemetry intake, alerts, /metrics)."""
     import uvicorn
 
     from gridloop.config import Settings
     from gridloop.entrypoints.web.app import create_app
 
-    uvicorn.run(create_app(Settings.from_env(db)), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(Settings.from_env(db)),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 def _app(db: str | None) -> App:

@@ -18,6 +18,7 @@ from gridloop.domain.cases.actor import Actor
 from gridloop.domain.cases.events import Role
 
 SESSION_TTL_MS = 12 * 3_600_000  # a working day and a half-shift
+CACHE_MS = 30_000
 
 
 class AccountStore(Protocol):
@@ -77,6 +78,7 @@ class AccountService:
     ) -> None:
         self.store, self.passwords = store, passwords
         self.scope_exists, self.session_ttl_ms = scope_exists, session_ttl_ms
+        self._cache: dict[str, tuple[int, Account | None]] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -122,12 +124,25 @@ class AccountService:
         return self._issue(found[0], "api", at_ms, None, label)
 
     def authenticate(self, token: str, now_ms: int) -> Account | None:
+        """The account of a live token. Answers are remembered for CACHE_MS (every request
+        asks), so a token revoked by another process stops working within that time; a logout
+        through this service takes effect at once."""
         if not token or len(token) > 200:
             return None
-        return self.store.account_for_token(token_hash(token), now_ms)
+        key = token_hash(token)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > now_ms:
+            return cached[1]
+        account, expires = self.store.account_for_token(key, now_ms), now_ms + CACHE_MS
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = (expires, account)
+        return account
 
     def logout(self, token: str, at_ms: int) -> bool:
-        return self.store.revoke_token(token_hash(token), at_ms)
+        key = token_hash(token)
+        self._cache.pop(key, None)
+        return self.store.revoke_token(key, at_ms)
 
     def _issue(
         self, account: Account, kind: str, at_ms: int, expires: int | None, label: str

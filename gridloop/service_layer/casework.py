@@ -342,7 +342,8 @@ class CaseService:
 
     def run_clocks(self, now_ms: int) -> int:
         """Escalate every case whose sign or handle deadline has passed; returns how many."""
-        overdue = self.store.find(CaseFilter(overdue_at=now_ms))
+        top = self.policy.escalation.levels[-1]  # a case raised to the top has nowhere to go
+        overdue = self.store.find(CaseFilter(overdue_at=now_ms, below_level=top))
         views = []
         for s in overdue:
             severity = SEVERITIES.get(s.severity, Severity.MINOR)

@@ -195,6 +195,7 @@ class CaseFilter:
     assignees: tuple[str, ...] = ()
     open_only: bool = False
     unlocated: bool = False  # the manual-location queue: reported without a grid
+    below_level: str | None = None  # not escalated to this level (the top: nothing more to do)
     overdue_at: int | None = None  # open, not deferred, with a step past its deadline at this time
     reported_from: int | None = None
     reported_to: int | None = None
@@ -233,5 +234,5 @@ class CaseStore(Protocol):
     def counts_by_state(self) -> dict[str, int]: ...
     def close(self) -> None: ...
     def cases_with_attachment(self, sha256: str) -> list[str]:
-        """The cases whose history references this attachment (HANDLE / FEEDBACK)."""
+        """The cases whose history references this attachment (SIGN / HANDLE / FEEDBACK)."""
         ...

@@ -141,6 +141,9 @@ class SqliteCaseStore:
             if values:
                 where.append(f"{column} IN ({', '.join('?' for _ in values)})")
                 args += list(values)
+        if f.below_level is not None:
+            where.append("(escalation_level IS NULL OR escalation_level != ?)")
+            args.append(f.below_level)
         if f.unlocated:
             where.append("grid_code IS NULL AND state = 'reported'")
         if f.open_only:
@@ -257,8 +260,9 @@ class SqliteCaseStore:
     @_locked
     def cases_with_attachment(self, sha256: str) -> list[str]:
         rows = self._conn.execute(
-            "SELECT DISTINCT case_id FROM case_events WHERE action IN ('handle', 'feedback')"
-            " AND instr(payload, ?) > 0 AND EXISTS (SELECT 1 FROM"
+            "SELECT DISTINCT case_id FROM case_events"
+            " WHERE action IN ('sign', 'handle', 'feedback') AND instr(payload, ?) > 0"
+            " AND EXISTS (SELECT 1 FROM"
             " json_each(case_events.payload, '$.attachments') WHERE value = ?)",
             (sha256, sha256),
         )

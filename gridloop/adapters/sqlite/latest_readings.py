@@ -18,13 +18,14 @@ class SqliteLatestReadings:
         """device id → (ts, values) of its newest reading, for the devices that have one."""
         if not device_ids:
             return {}
-        marks = ", ".join("?" for _ in device_ids)
+        # one index probe per device (MAX over readings_device), not a scan of its readings
         sql = (
             "SELECT device_id, ts, message FROM readings WHERE id IN"
-            f" (SELECT MAX(id) FROM readings WHERE device_id IN ({marks}) GROUP BY device_id)"
+            " (SELECT (SELECT MAX(id) FROM readings r WHERE r.device_id = j.value)"
+            " FROM json_each(?) j)"
         )
         with self._lock:
-            rows = self._conn.execute(sql, list(device_ids)).fetchall()
+            rows = self._conn.execute(sql, (orjson.dumps(list(device_ids)).decode(),)).fetchall()
         found: dict[str, tuple[int, Mapping[str, object]]] = {}
         for device_id, ts, message in rows:
             doc = orjson.loads(message)

@@ -96,6 +96,7 @@ def api_router(settings: Settings) -> APIRouter:
         attachment_routes,
         case_routes,
         feed_routes,
+        label_routes,
         registry_routes,
     )
 
@@ -110,7 +111,7 @@ def api_router(settings: Settings) -> APIRouter:
                 conn.close()
 
     router = APIRouter(lifespan=lifespan)
-    for module in (case_routes, attachment_routes, feed_routes, registry_routes):
+    for module in (case_routes, attachment_routes, feed_routes, registry_routes, label_routes):
         router.include_router(module.router)
     return router
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -13,17 +14,20 @@ from fastapi.responses import PlainTextResponse
 from gridloop import __version__
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
-from gridloop.entrypoints.web import problems
+from gridloop.entrypoints.web import assets, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
+from gridloop.entrypoints.web.dashboard_routes import dashboard_router
 from gridloop.entrypoints.web.limits import LimitsMiddleware, api_limits
 from gridloop.entrypoints.web.metrics import render_metrics
 from gridloop.entrypoints.web.open311 import open311_router
+from gridloop.entrypoints.web.pages import router as pages_router
 from gridloop.entrypoints.web.people_routes import people_router
 from gridloop.entrypoints.web.state import WebState
 from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
 from gridloop.service_layer.closed_loop import ClosedLoop
 
+log = logging.getLogger("gridloop.web")
 TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
 CHECKPOINT_S = 60.0
 
@@ -54,9 +58,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
     app.include_router(telemetry_router)
     app.include_router(auth_router)
+    app.include_router(pages_router)
+    missing = assets.mount(app)
+    if missing:
+        log.warning("web libraries not installed (run make install / npm ci): %s", missing)
     app.include_router(open311_router(settings))
     app.include_router(people_router(settings))
     app.include_router(api_router(settings))
+    app.include_router(dashboard_router(settings))  # after the API: builds on its services
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

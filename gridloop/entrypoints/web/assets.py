@@ -33,7 +33,6 @@ def node_modules() -> Path | None:
 
 def mount(app: FastAPI) -> list[str]:
     """Serve /static/app and /static/vendor/<library>; returns the libraries that are missing."""
-    OWN.mkdir(exist_ok=True)
     app.mount("/static/app", StaticFiles(directory=OWN), name="static-app")
     missing = []
     modules = node_modules()

@@ -31,6 +31,7 @@ from gridloop.entrypoints.web.case_schemas import (
 from gridloop.service_layer.attachments import AttachmentRefused
 from gridloop.service_layer.casework import NewReport, ReportOutcome
 from gridloop.service_layer.ports import CaseFilter
+from gridloop.service_layer.reporting import category_labeller
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[str, Path(min_length=1, max_length=32)]
@@ -100,14 +101,16 @@ def list_cases(
     items, more = api.case_service().page(f, caller.actor, limit)
     last = items[-1] if items else None
     next_cursor = encode_cursor(sort, getattr(last, sort), last.case_id) if more and last else None
-    return {"items": [case_json(s, now, masked=True) for s in items], "next_cursor": next_cursor}
+    docs = [_labelled(case_json(s, now, masked=True), s, api) for s in items]
+    return {"items": docs, "next_cursor": next_cursor}
 
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: CaseId, caller: Caller, api: Api) -> dict[str, object]:
     """One case with its whole history and the actions the caller's role may take now."""
     summary, history = api.case_service().case(case_id, caller.actor)
-    return {**_case(summary, caller), "history": [event_json(e, masked=True) for e in history]}
+    doc = _case(summary, caller, api)
+    return {**doc, "history": [event_json(e, masked=True) for e in history]}
 
 
 @router.post("/cases/{case_id}/actions")
@@ -137,7 +140,7 @@ def act(case_id: CaseId, body: ActionIn, caller: Caller, api: Api) -> dict[str, 
         summary, _history = service.case(case_id, caller.actor)
     except CaseNotFound:  # e.g. returned by a department: no longer theirs to see
         return {"event": event_json(event, masked=True), "case": None}
-    return {"event": event_json(event, masked=True), "case": _case(summary, caller)}
+    return {"event": event_json(event, masked=True), "case": _case(summary, caller, api)}
 
 
 @router.post("/cases", status_code=201)
@@ -178,17 +181,24 @@ def locate(case_id: CaseId, body: LocateIn, caller: Dispatcher, api: Api) -> dic
     return _outcome(outcome, caller, api)
 
 
-def _case(summary: CaseSummary, caller: Principal) -> dict[str, object]:
-    doc = case_json(summary, _now(), masked=True)
+def _case(summary: CaseSummary, caller: Principal, api: Api) -> dict[str, object]:
+    doc = _labelled(case_json(summary, _now(), masked=True), summary, api)
     doc["allowed_actions"] = sorted(
         a.value for a in allowed_actions(CaseState(summary.state), caller.role)
     )
     return doc
 
 
+def _labelled(doc: dict[str, object], summary: CaseSummary, api: Api) -> dict[str, object]:
+    """The category's names for people (a sensor rule's title, or the hotline category's)."""
+    doc["category_label"] = api.case_service().label(summary.category)
+    doc["category_label_en"] = category_labeller(api.app.kinds, "en")(summary.category)
+    return doc
+
+
 def _outcome(outcome: ReportOutcome, caller: Principal, api: Api) -> dict[str, object]:
     summary, _history = api.case_service().case(outcome.case_id, caller.actor)
-    return {"merged_into": outcome.merged_into, "case": _case(summary, caller)}
+    return {"merged_into": outcome.merged_into, "case": _case(summary, caller, api)}
 
 
 def _listed(value: object) -> list[object]:

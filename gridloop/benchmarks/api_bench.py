@@ -1,0 +1,222 @@
+"""`gridloop bench api`: simulated grid workers listing, reading and signing their cases over
+HTTP against a real server process, measured from a separate load process on loopback.
+
+Each simulated worker has an API token of their own (the per-token rate limit applies as in
+production) and picks, per request: list my open cases (70 %), read one of them (20 %), sign a
+dispatched one (10 %, a list when none is left). Latency is from request sent to body read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from gridloop.bootstrap import bootstrap
+from gridloop.config import Settings
+from gridloop.domain.cases.actor import Actor
+from gridloop.domain.cases.events import Role
+from gridloop.service_layer.casework import NewReport
+from gridloop.service_layer.ports import CaseFilter
+from gridloop.simulator.district import write_district
+
+CASES_PER_WORKER = 3
+MIX = (("list", 0.7), ("read", 0.2), ("sign", 0.1))
+
+
+def bench_api(
+    preset: str,
+    workers: int,
+    seconds: float,
+    concurrency: int,
+    seed: int,
+    progress: Callable[[str], None] = lambda _s: None,
+) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="gridloop-bench-api-") as tmp:
+        work = Path(tmp)
+        progress(f"building the {preset} district")
+        write_district(preset, seed, work / "district")
+        db = work / "gridloop.db"
+        app = bootstrap(Settings(db_path=db))
+        app.import_directory(work / "district")
+        tokens, cases = _seed(app, workers, seed, progress)
+        port = _free_port()
+        progress(f"starting the server on port {port}")
+        command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
+        server = subprocess.Popen(
+            [*command, "--port", str(port), "--no-access-log"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GRIDLOOP_DB": str(db)},
+        )
+        try:
+            _wait_up(port)
+            progress(f"{len(tokens)} workers, {concurrency} in flight, {seconds:g} s")
+            load = asyncio.run(_load(port, tokens, cases, seconds, concurrency, seed))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {
+        "benchmark": "api",
+        "preset": preset,
+        "workers": len(tokens),
+        "concurrency": concurrency,
+        "seconds": seconds,
+        **load,
+    }
+
+
+def _seed(
+    app: object, workers: int, seed: int, progress: Callable[[str], None]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """API tokens for the first `workers` grid workers, and cases dispatched to them."""
+    from gridloop.bootstrap import App
+
+    assert isinstance(app, App)
+    accounts = app.account_service()
+    service = app.case_service()
+    now = int(time.time() * 1000)
+    chosen = sorted(service.directory.grids_of_worker)[:workers]
+    progress(f"issuing {len(chosen)} API tokens")
+    tokens = {
+        w: accounts.add_user(f"bench-{w}", Role.GRID_WORKER, f"worker:{w}", now, api_only=True)[1]
+        for w in chosen
+    }
+    rng = random.Random(seed)
+    buildings_of: dict[str, list[str]] = defaultdict(list)
+    for code, (_lon, _lat, grid) in service.directory.buildings.items():
+        buildings_of[grid].append(code)
+    hotline = Actor("bench-hotline", Role.DISTRICT_ADMIN)
+    progress("filing hotline cases for them")
+    at = now - 3_600_000
+    for w in chosen:
+        grid = service.directory.grids_of_worker[w][0]
+        for _ in range(CASES_PER_WORKER):
+            if not buildings_of[grid]:
+                break
+            at += 1
+            report = NewReport(
+                "hotline",
+                rng.choice(["noise", "exposed_garbage", "illegal_parking"]),
+                building_code=rng.choice(buildings_of[grid]),
+                description=f"bench {at}",
+                reporter=f"bench-caller-{at}",
+            )
+            service.report(report, hotline, at)
+    cases: dict[str, list[str]] = defaultdict(list)
+    for s in service.store.find(CaseFilter(states=("dispatched",))):
+        if s.assignee in tokens:
+            cases[s.assignee].append(s.case_id)
+    service.close()
+    accounts.close()
+    return tokens, dict(cases)
+
+
+async def _load(
+    port: int,
+    tokens: dict[str, str],
+    cases: dict[str, list[str]],
+    seconds: float,
+    concurrency: int,
+    seed: int,
+) -> dict[str, object]:
+    import httpx
+
+    rng = random.Random(seed)
+    names = list(tokens)
+    to_sign = {w: list(ids) for w, ids in cases.items()}
+    latencies: dict[str, list[float]] = defaultdict(list)
+    statuses: Counter[str] = Counter()
+    base = f"http://127.0.0.1:{port}"
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def one_client() -> None:
+            while time.perf_counter() < deadline:
+                worker = rng.choice(names)
+                headers = {"authorization": f"Bearer {tokens[worker]}"}
+                op = _pick(rng)
+                mine = cases.get(worker) or []
+                if op == "sign" and to_sign.get(worker):
+                    case_id = to_sign[worker].pop()
+                    request = client.post(
+                        f"/api/v1/cases/{case_id}/actions", json={"action": "sign"}, headers=headers
+                    )
+                elif op == "read" and mine:
+                    op, request = (
+                        "read",
+                        client.get(f"/api/v1/cases/{rng.choice(mine)}", headers=headers),
+                    )
+                else:
+                    op = "list"
+                    request = client.get(
+                        "/api/v1/cases", params={"open": "true", "limit": "20"}, headers=headers
+                    )
+                started = time.perf_counter()
+                response = await request
+                latencies[op].append((time.perf_counter() - started) * 1000)
+                statuses[f"{op}:{response.status_code}"] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    every = [ms for values in latencies.values() for ms in values]
+    return {
+        "requests": len(every),
+        "requests_per_s": round(len(every) / elapsed, 1),
+        **_percentiles(every),
+        "by_operation": {
+            op: {"requests": len(v), "per_s": round(len(v) / elapsed, 1), **_percentiles(v)}
+            for op, v in sorted(latencies.items())
+        },
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
+def _pick(rng: random.Random) -> str:
+    roll = rng.random()
+    for op, share in MIX:
+        if roll < share:
+            return op
+        roll -= share
+    return "list"
+
+
+def _percentiles(ms: list[float]) -> dict[str, float]:
+    if len(ms) < 2:
+        return {"p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cuts[49], 1),
+        "p95_ms": round(cuts[94], 1),
+        "p99_ms": round(cuts[98], 1),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_up(port: int, timeout_s: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not come up")
