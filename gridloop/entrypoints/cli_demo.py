@@ -34,9 +34,18 @@ CALLS_PER_GRID_DAY = 0.5  # 12345 calls a day per grid: ~240 for chengxi's 480 g
     help="No server: run --hours simulated hours as fast as possible, print the briefing "
     "and the JSON report, exit.",
 )
-@click.option("--hours", type=float, default=None, help="Simulated hours (default 24; 2 live).")
+@click.option("--hours", type=float, default=None, help="Simulated hours (default 24; 6 live).")
+@click.option("--speed", type=float, default=60, show_default=True, help="Live: time factor.")
+@click.option("--port", type=int, default=8080, show_default=True)
 def demo(
-    directory: Path, fresh: bool, seed: int, preset: str, headless: bool, hours: float | None
+    directory: Path,
+    fresh: bool,
+    seed: int,
+    preset: str,
+    headless: bool,
+    hours: float | None,
+    speed: float,
+    port: int,
 ) -> None:
     """Build a simulated district, import it, and run its sensors, callers and workers."""
     from gridloop.entrypoints.cli import import_, sim_district, stats
@@ -53,7 +62,7 @@ def demo(
     db = directory / "gridloop.db"
     ctx.invoke(import_, directory=district_dir, db=str(db))
     ctx.invoke(stats, fmt="text", db=str(db))
-    _live_replay(directory, district_dir, db, seed, hours or 2.0)
+    _live(directory, district_dir, db, seed, hours or 6.0, speed, port)
 
 
 def _simulated_span(hours: float) -> tuple[int, int]:
@@ -108,28 +117,63 @@ def _headless(directory: Path, district_dir: Path, seed: int, hours: float) -> N
         sys.exit(1)
 
 
-def _live_replay(directory: Path, district_dir: Path, db: Path, seed: int, hours: float) -> None:
-    from gridloop.entrypoints.cli import sim_telemetry
-    from gridloop.entrypoints.cli_telemetry import ingest
+def _live(
+    directory: Path, district_dir: Path, db: Path, seed: int, hours: float, speed: float, port: int
+) -> None:
+    from gridloop.bootstrap import bootstrap
+    from gridloop.config import Settings
+    from gridloop.entrypoints import demo_live
+    from gridloop.entrypoints.demo_day import run_day
+    from gridloop.entrypoints.progress import steps
+    from gridloop.simulator.hotline import hotline_requests
+    from gridloop.simulator.telemetry.stream import write_telemetry
 
-    ctx = click.get_current_context()
-    stream = directory / "telemetry.ndjson.gz"
-    if not stream.exists():
-        click.echo(f"\n物联感知 sensing: {hours:g} simulated hours of every device, up to now")
-        ctx.invoke(
-            sim_telemetry, district_dir=district_dir, hours=hours, seed=seed, out=stream, start=None
-        )
-        ctx.invoke(
-            ingest,
-            files=(stream,),
-            db=str(db),
-            batch=10_000,
-            now=None,
-            fmt="text",
-            cases=True,
-            sim_seed=seed,
-        )
-    click.echo(f"\ndatabase: {db}")
-    click.echo(f"  gridloop report --db {db}                       # the briefing")
-    click.echo(f"  gridloop case list --db {db} --open             # open cases")
-    click.echo(f"  gridloop alerts --db {db} --status active       # the alerts the rules raised")
+    app = bootstrap(Settings.from_env(str(db)))
+    uow = app.unit_of_work()
+    try:
+        with uow:
+            registry = uow.registry.load()
+    finally:
+        uow.close()
+    assert registry is not None
+    first_run = not app.case_store().counts_by_state()
+    accounts = None
+    with steps("demo") as show:
+        if first_run:
+            accounts = demo_live.create_accounts(app, registry)
+            # ending now, not at the hour: a gap would leave every device silent long enough to
+            # raise its offline alert when the live server's clock takes over
+            end = int(time.time() * 1000)
+            start = end - 2 * HOUR_MS
+            past = directory / "past-2h.ndjson.gz"
+            show("simulating the last two hours")
+            write_telemetry(registry.devices, hours=2, seed=seed, start_ms=start, out=past)
+            calls = hotline_requests(registry.buildings, start, 2, seed, _calls_per_day(registry))
+            run_day(app, past, calls, (start, end), seed, progress=show)
+        show(f"simulating {hours:g} h of sensors to play at {speed:g}×")
+        now = int(time.time() * 1000)
+        live = directory / f"live-{seed}.ndjson.gz"
+        write_telemetry(registry.devices, hours=hours, seed=seed + 1, start_ms=now, out=live)
+        calls = hotline_requests(registry.buildings, now, hours, seed + 1, _calls_per_day(registry))
+    url = f"http://127.0.0.1:{port}"
+    click.echo(f"\n指挥中心 dashboard: {url}/      网格员手机页 worker phone page: {url}/m/")
+    if accounts is not None:
+        click.echo("demo accounts (passwords shown only now):")
+        for line in accounts.lines:
+            click.echo(line)
+    else:
+        click.echo("accounts: as printed when this demo was set up (gridloop demo --fresh: anew)")
+        accounts = demo_live.create_integration_keys(app)
+    click.echo("Ctrl-C stops.\n")
+    addresses = {b.code: b.address for b in registry.buildings}
+
+    def driver(base: str) -> demo_live.LiveDriver:
+        assert accounts is not None
+        return demo_live.LiveDriver(app, base, accounts, live, calls, addresses, speed, seed)
+
+    demo_live.serve_until_interrupted(app, port, driver)
+
+
+def _calls_per_day(registry: object) -> float:
+    grids = getattr(registry, "grids", ())
+    return CALLS_PER_GRID_DAY * len(grids)

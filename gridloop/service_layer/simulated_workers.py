@@ -49,8 +49,16 @@ class _Plan:
 
 
 class SimulatedWorkers:
-    def __init__(self, cases: CaseService, seed: int = 1, behaviour: Behaviour | None = None):
-        self.cases, self.seed = cases, seed
+    def __init__(
+        self,
+        cases: CaseService,
+        seed: int = 1,
+        behaviour: Behaviour | None = None,
+        pace: float = 1.0,
+    ):
+        """`pace` > 1 (a live demo) makes people that much quicker on the steps they finish in
+        time; a late step still waits until after its real deadline."""
+        self.cases, self.seed, self.pace = cases, seed, pace
         self.behaviour = behaviour or Behaviour()
         self.done: Counter[str] = Counter()
         self.refused = 0
@@ -70,15 +78,28 @@ class SimulatedWorkers:
     def _round(self, now_ms: int) -> int:
         taken = 0
         for s in self.cases.store.find(CaseFilter(open_only=True)):
-            plan = self._plan(s)
+            plan = self._paced(s, self._plan(s))
             if plan is not None and plan.at <= now_ms:
                 taken += self._take(s, plan)
         closed = CaseFilter(states=("closed",), reported_from=now_ms - 3 * DAY)
         for s in self.cases.store.find(closed):
-            plan = self._follow_up(s) if s.rating is None else self._reopen(s)
+            plan = self._paced(s, self._follow_up(s) if s.rating is None else self._reopen(s))
             if plan is not None and plan.at <= now_ms:
                 taken += self._take(s, plan)
         return taken
+
+    def _paced(self, s: CaseSummary, plan: _Plan | None) -> _Plan | None:
+        """The plan at `pace`: its delay shrunk, but a step planned past its deadline stays
+        past it (by the shrunk overshoot), so lateness and escalation remain real."""
+        if plan is None or self.pace == 1:
+            return plan
+        base = s.closed_at if s.state == "closed" and s.closed_at is not None else s.updated_at
+        due = {"dispatched": s.sign_due, "signed": s.handle_due}.get(s.state)
+        if due is not None and plan.at > due > base:
+            at = due + max(1, round((plan.at - due) / self.pace))
+        else:
+            at = base + max(1, round((plan.at - base) / self.pace))
+        return _Plan(at, plan.action, plan.actor, plan.payload)
 
     def _take(self, s: CaseSummary, plan: _Plan) -> int:
         try:
