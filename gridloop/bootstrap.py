@@ -30,6 +30,7 @@ from gridloop.domain.calendar import WorkCalendar
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.regions import Grid
+from gridloop.domain.registry import DistrictRegistry
 from gridloop.domain.telemetry import IntakeLimits
 from gridloop.service_layer.accounts import AccountService
 from gridloop.service_layer.case_directory import CaseDirectory
@@ -134,14 +135,18 @@ class App:
             notifiers.append(WebhookNotifier(url))
         return FanOut(notifiers)
 
-    def case_service(self, notifier: Notifier | None = None) -> CaseService:
-        """The closed loop on this database: registry places, policy, feed/log/webhook notices."""
+    def registry(self) -> DistrictRegistry | None:
+        """The whole registry this database holds (None before an import)."""
         uow = self.unit_of_work()
         try:
             with uow:
-                registry = uow.registry.load()
+                return uow.registry.load()
         finally:
             uow.close()
+
+    def case_service(self, notifier: Notifier | None = None) -> CaseService:
+        """The closed loop on this database: registry places, policy, feed/log/webhook notices."""
+        registry = self.registry()
         if registry is None:
             raise ConfigError(f"{self.settings.db_path} holds no district: run gridloop import")
         directory = CaseDirectory.from_registry(registry, self.build_locator(registry.grids))

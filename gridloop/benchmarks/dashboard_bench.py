@@ -86,10 +86,7 @@ def _fresh_district(
     write_district("chengxi", seed, tmp / "district")
     app = bootstrap(Settings(db_path=db))
     app.import_directory(tmp / "district")
-    uow = app.unit_of_work()
-    with uow:
-        registry = uow.registry.load()
-    uow.close()
+    registry = app.registry()
     assert registry is not None
     end = int(time.time() * 1000) - 60_000
     start = end - days * DAY_MS

@@ -86,12 +86,7 @@ def _headless(directory: Path, district_dir: Path, seed: int, hours: float) -> N
     with steps("demo") as show:
         app.import_directory(district_dir, show)
         start, end = _simulated_span(hours)
-        uow = app.unit_of_work()
-        try:
-            with uow:
-                registry = uow.registry.load()
-        finally:
-            uow.close()
+        registry = app.registry()
         assert registry is not None
         stream = directory / f"day-{seed}-{hours:g}h.ndjson.gz"
         show("simulating telemetry")
@@ -129,12 +124,7 @@ def _live(
     from gridloop.simulator.telemetry.stream import write_telemetry
 
     app = bootstrap(Settings.from_env(str(db)))
-    uow = app.unit_of_work()
-    try:
-        with uow:
-            registry = uow.registry.load()
-    finally:
-        uow.close()
+    registry = app.registry()
     assert registry is not None
     first_run = not app.case_store().counts_by_state()
     accounts = None

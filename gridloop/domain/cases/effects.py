@@ -33,19 +33,17 @@ def _report(case: Case, event: CaseEvent) -> None:
     case.category = text(p, "category") or ""
     case.severity = str(p.get("severity") or "")
     case.description = text(p, "description") or ""
-    lon, lat = p.get("lon"), p.get("lat")
-    case.lon = float(lon) if isinstance(lon, int | float) else None
-    case.lat = float(lat) if isinstance(lat, int | float) else None
-    case.building_code = text(p, "building_code")
-    case.grid_code = text(p, "grid_code")
-    case.community_code = text(p, "community_code")
-    case.street_code = text(p, "street_code")
+    _place(case, p)
     case.reporters = [text(p, "reporter") or event.actor]
     case.alert_ids = _strings(p.get("alert_ids"))
 
 
 def _locate(case: Case, event: CaseEvent) -> None:
-    p = event.payload
+    _place(case, event.payload)
+
+
+def _place(case: Case, p: Mapping[str, object]) -> None:
+    """The location fields a REPORT or a LOCATE carries."""
     lon, lat = p.get("lon"), p.get("lat")
     case.lon = float(lon) if isinstance(lon, int | float) else None
     case.lat = float(lat) if isinstance(lat, int | float) else None

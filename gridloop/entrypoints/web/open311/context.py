@@ -34,12 +34,7 @@ class Open311Context:
     @classmethod
     def load(cls, settings: Settings) -> Open311Context:
         app = bootstrap(settings)
-        uow = app.unit_of_work()
-        try:
-            with uow:
-                registry = uow.registry.load()
-        finally:
-            uow.close()
+        registry = app.registry()
         district = registry.district if registry else None
         try:
             catalogue = Catalogue.from_config(
