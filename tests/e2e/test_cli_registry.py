@@ -90,11 +90,13 @@ def test_chengxi_preset_imports_with_the_promised_figures(tmp_path: Path) -> Non
     assert json.loads(gridloop("stats", "--format", "json", cwd=tmp_path).stdout) == stats
 
 
-def test_the_demo_builds_the_district_and_replays_its_sensors(tmp_path: Path) -> None:
-    done = gridloop("demo", "--dir", "demo", cwd=tmp_path)
-    assert "城西区 (630104)" in done.stdout
-    truth = json.loads((tmp_path / "demo" / "telemetry.ndjson.gz.truth.json").read_text())
+def test_the_headless_demo_builds_chengxi_and_raises_exactly_the_expected_alerts(
+    tmp_path: Path,
+) -> None:
+    done = gridloop("demo", "--dir", "demo", "--headless", "--hours", "2", cwd=tmp_path)
+    assert "城西区" in done.stdout and "闭环处置率达" in done.stdout
+    truth = json.loads((tmp_path / "demo" / "day-1-2h.ndjson.gz.truth.json").read_text())
     alerts = json.loads(
-        gridloop("alerts", "--db", "demo/gridloop.db", "--format", "json", cwd=tmp_path).stdout
+        gridloop("alerts", "--db", "demo/day.db", "--format", "json", cwd=tmp_path).stdout
     )
     assert len(alerts) == len(truth["alerts"]) > 0
