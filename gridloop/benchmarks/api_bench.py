@@ -14,7 +14,6 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.domain.cases.actor import Actor
 from gridloop.domain.cases.events import Role
+from gridloop.entrypoints.web.serving import free_port
 from gridloop.service_layer.casework import NewReport
 from gridloop.service_layer.ports import CaseFilter
 from gridloop.simulator.district import write_district
@@ -52,7 +52,7 @@ def bench_api(
         app = bootstrap(Settings(db_path=db))
         app.import_directory(work / "district")
         tokens, cases = _seed(app, workers, seed, progress)
-        port = _free_port()
+        port = free_port()
         progress(f"starting the server on port {port}")
         command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
         server = subprocess.Popen(
@@ -292,12 +292,6 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
         "p95_ms": round(cuts[94], 1),
         "p99_ms": round(cuts[98], 1),
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_up(port: int, timeout_s: float = 60) -> None:

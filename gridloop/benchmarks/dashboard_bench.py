@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from gridloop.config import Settings
 from gridloop.domain.cases.actor import Actor
 from gridloop.domain.cases.errors import ReportRefused
 from gridloop.domain.cases.events import Role
+from gridloop.entrypoints.web.serving import running_server
 from gridloop.service_layer.casework import NewReport
 
 DAY_MS = 86_400_000
@@ -52,7 +51,7 @@ def bench_dashboard(
             f"{USER}-{now}", Role.DISTRICT_ADMIN, None, now
         )
         progress("starting the server")
-        with _server(app.settings) as url:
+        with running_server(app.settings) as url:
             login = httpx.post(
                 f"{url}/api/v1/auth/login", json={"name": f"{USER}-{now}", "password": password}
             )
@@ -111,33 +110,6 @@ def _fresh_district(
     finally:
         service.close()
     return app
-
-
-@contextmanager
-def _server(settings: Settings) -> Iterator[str]:
-    import socket
-
-    import uvicorn
-
-    from gridloop.entrypoints.web.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def _api_ms(url: str, token: str) -> dict[str, int]:

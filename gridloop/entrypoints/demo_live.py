@@ -205,30 +205,19 @@ def _ms(ts: object) -> int:
 
 def serve_until_interrupted(app: App, port: int, driver_factory: object) -> None:
     """Run the server in this process; Ctrl-C stops driver and server cleanly."""
-    import uvicorn
+    from gridloop.entrypoints.web.serving import running_server
 
-    from gridloop.entrypoints.web.app import create_app
-
-    config = uvicorn.Config(
-        create_app(app.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.1)
-    driver: LiveDriver = driver_factory(f"http://127.0.0.1:{port}")  # type: ignore[operator]
-    runner = threading.Thread(target=driver.run, daemon=True)
-    runner.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(5):
-            print("\r" + summary_line(app, driver) + " " * 8, end="", flush=True)
-    finally:
-        print("\nstopping…", flush=True)
-        driver.stop.set()
-        runner.join(timeout=10)
-        server.should_exit = True
-        thread.join(timeout=30)
+    with running_server(app.settings, port) as url:
+        driver: LiveDriver = driver_factory(url)  # type: ignore[operator]
+        runner = threading.Thread(target=driver.run, daemon=True)
+        runner.start()
+        stop = threading.Event()
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(5):
+                print("\r" + summary_line(app, driver) + " " * 8, end="", flush=True)
+        finally:
+            print("\nstopping…", flush=True)
+            driver.stop.set()
+            runner.join(timeout=10)

@@ -28,6 +28,7 @@ from gridloop.domain.reach import ScopeNotAllowed
 from gridloop.entrypoints.web import dashboard_view as view
 from gridloop.entrypoints.web.api_context import NO_DISTRICT, ApiServices
 from gridloop.entrypoints.web.auth import Caller, Principal, require
+from gridloop.entrypoints.web.sse import MAX_ID, resume_point
 from gridloop.service_layer.command_views import CommandViews, GridOutOfReach
 from gridloop.service_layer.dashboard import Dashboard
 
@@ -41,7 +42,6 @@ DeskReader = Annotated[
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
 RETRY_MS = 3000
-MAX_ID = 2**63 - 1
 
 
 class DashboardState:
@@ -144,16 +144,9 @@ async def alert_stream(
     """text/event-stream: `id:` the alert id, `event: alert`, `data:` the alert with its rule's
     names, its device's place and its case."""
     dashboard, _views, labels = _state(request).ready()
-    given = last_event_id if last_event_id is not None else after
-    if given is None:
-        start = await asyncio.to_thread(dashboard.alerts.latest_id)
-    else:
-        try:
-            start = int(given)
-        except ValueError:
-            raise HTTPException(422, "Last-Event-ID: not an alert id") from None
-        if not 0 <= start <= MAX_ID:
-            raise HTTPException(422, "Last-Event-ID: not an alert id")
+    start = await asyncio.to_thread(
+        resume_point, last_event_id, after, dashboard.alerts.latest_id, "an alert id"
+    )
     events = _events(request, dashboard, labels, caller.account, caller.actor, start)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)

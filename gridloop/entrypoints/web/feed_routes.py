@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from gridloop.domain.accounts import Account
@@ -22,13 +22,13 @@ from gridloop.domain.notifications import Notice
 from gridloop.entrypoints.timefmt import iso
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.sse import MAX_ID, resume_point
 from gridloop.service_layer.notice_feed import NoticeFeed
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
 RETRY_MS = 3000
-MAX_ID = 2**63 - 1  # SQLite's largest integer: the feed's ids never pass it
 
 
 def notice_json(notice_id: int, n: Notice) -> dict[str, object]:
@@ -36,16 +36,7 @@ def notice_json(notice_id: int, n: Notice) -> dict[str, object]:
 
 
 def _start(feed: NoticeFeed, last_event_id: str | None, after: int | None) -> int:
-    given = last_event_id if last_event_id is not None else after
-    if given is None:
-        return feed.latest_id()
-    try:
-        start = int(given)
-    except ValueError:
-        raise HTTPException(422, "Last-Event-ID: not a notice id") from None
-    if not 0 <= start <= MAX_ID:
-        raise HTTPException(422, "Last-Event-ID: not a notice id")
-    return start
+    return resume_point(last_event_id, after, feed.latest_id, "a notice id")
 
 
 @router.get("/feed", response_class=StreamingResponse)
