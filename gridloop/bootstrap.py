@@ -126,14 +126,15 @@ class App:
             where = settings.config_path or settings.calendar_path or "settings"
             raise ConfigError(f"{where}: {e}") from e
 
-    def notifier(self, store: SqliteCaseStore) -> Notifier:
-        """The in-app feed (same database), a log line per notice, and the webhook if set."""
+    def notifier(self, store: SqliteCaseStore, also: Sequence[Notifier] = ()) -> Notifier:
+        """The in-app feed (same database), a log line per notice, and the webhook if set;
+        then `also` (e.g. the web server's bell that wakes its feed streams)."""
         notifiers: list[Notifier] = [SqliteFeed(store.connection), LogNotifier()]
         notify = self.settings.document().get("notify", {})
         url = notify.get("webhook") if isinstance(notify, dict) else None
         if isinstance(url, str) and url:
             notifiers.append(WebhookNotifier(url))
-        return FanOut(notifiers)
+        return FanOut([*notifiers, *also])
 
     def registry(self) -> DistrictRegistry | None:
         """The whole registry this database holds (None before an import)."""
@@ -144,7 +145,9 @@ class App:
         finally:
             uow.close()
 
-    def case_service(self, notifier: Notifier | None = None) -> CaseService:
+    def case_service(
+        self, notifier: Notifier | None = None, also: Sequence[Notifier] = ()
+    ) -> CaseService:
         """The closed loop on this database: registry places, policy, feed/log/webhook notices."""
         registry = self.registry()
         if registry is None:
@@ -160,7 +163,7 @@ class App:
             store,
             directory,
             policy,
-            notifier or self.notifier(store),
+            notifier or self.notifier(store, also),
             category_labeller(self.kinds, "zh"),
         )
 

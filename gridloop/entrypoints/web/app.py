@@ -18,6 +18,7 @@ from gridloop.entrypoints.web import assets, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
 from gridloop.entrypoints.web.dashboard_routes import dashboard_router
+from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.entrypoints.web.limits import LimitsMiddleware, api_limits
 from gridloop.entrypoints.web.metrics import render_metrics
 from gridloop.entrypoints.web.open311 import open311_router
@@ -41,7 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
         state.accounts = core.account_service()
         if core.holds_district():
             # alerts become cases as they are committed; the clocks run on the wall clock
-            state.cases = core.case_service()
+            state.bell = FeedBell(asyncio.get_running_loop())
+            state.cases = core.case_service(also=(state.bell,))
             state.loop = ClosedLoop(pipeline, state.cases)
         app.state.gridloop = state
         task = asyncio.create_task(_clock(state))

@@ -1,9 +1,10 @@
 """The caller's notices (new assignments, escalations, rework...): GET /api/v1/feed as
 server-sent events, GET /api/v1/feed/recent as JSON.
 
-The stream polls the feed table (in a worker thread) and resumes after `Last-Event-ID` or
-`?after=`; without either it starts with what arrives from now on. A comment line every 15 s
-keeps proxies from closing an idle stream.
+The stream reads the feed table (in a worker thread) when this process's case service rings
+the bell, and at least every POLL_S for notices written by other processes; it resumes after
+`Last-Event-ID` or `?after=`, and without either starts with what arrives from now on. A
+comment line every 15 s keeps proxies from closing an idle stream.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gridloop.domain.notifications import Notice
 from gridloop.entrypoints.timefmt import iso
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.entrypoints.web.sse import MAX_ID, resume_point
 from gridloop.service_layer.notice_feed import NoticeFeed
 
@@ -50,17 +52,19 @@ async def feed(
     """text/event-stream: `id:` the notice id, `event:` its kind, `data:` the notice as JSON."""
     notices = api.notice_feed()
     start = await asyncio.to_thread(_start, notices, last_event_id, after)
-    events = _events(request, notices, caller.account, start)
+    bell = request.app.state.gridloop.bell
+    events = _events(request, notices, caller.account, start, bell)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
 
 async def _events(
-    request: Request, notices: NoticeFeed, account: Account, cursor: int
+    request: Request, notices: NoticeFeed, account: Account, cursor: int, bell: FeedBell | None
 ) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n: listening after {cursor}\n\n"
     quiet_since = time.monotonic()
     while not await request.is_disconnected():
+        ticket = bell.ticket() if bell is not None else None
         found = await asyncio.to_thread(notices.since, account, cursor)
         for notice_id, notice in found:
             data = json.dumps(notice_json(notice_id, notice), ensure_ascii=False)
@@ -73,7 +77,10 @@ async def _events(
             yield ": heartbeat\n\n"
             quiet_since = now
         if len(found) < 100:
-            await asyncio.sleep(POLL_S)
+            if ticket is None:
+                await asyncio.sleep(POLL_S)
+            else:
+                await FeedBell.wait(ticket, POLL_S)
 
 
 @router.get("/feed/recent")

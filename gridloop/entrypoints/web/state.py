@@ -14,6 +14,7 @@ from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
 from gridloop.domain.accounts import Account
 from gridloop.domain.cases.actor import Actor
+from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.service_layer.accounts import AccountService, actor_for
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.closed_loop import ClosedLoop
@@ -32,6 +33,7 @@ class WebState:
         self.loop: ClosedLoop | None = None  # the case loop, when the database holds a district
         self.cases: CaseService | None = None  # likewise
         self.accounts: AccountService | None = None
+        self.bell: FeedBell | None = None  # rings when the case service stores notices
 
     def actor_for(self, account: Account) -> Actor:
         """The workflow actor of a signed-in account (a worker's grids from the registry)."""
