@@ -39,6 +39,46 @@ def bench_ingest(preset: str, hours: float, seed: int) -> None:
     _record(result)
 
 
+@bench.command("latency")
+@click.option("--preset", type=click.Choice(["tiny", "chengxi"]), default="chengxi")
+@click.option("--rate", type=float, default=20_000, show_default=True, help="Messages/s sent.")
+@click.option("--seconds", type=float, default=60, show_default=True)
+@click.option("--incidents", type=float, default=2, show_default=True, help="Incidents/s.")
+@click.option("--gateways", type=int, default=10, show_default=True, help="Sending connections.")
+@click.option("--batch", type=int, default=200, show_default=True, help="Messages per POST.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_latency(
+    preset: str,
+    rate: float,
+    seconds: float,
+    incidents: float,
+    gateways: int,
+    batch: int,
+    seed: int,
+) -> None:
+    """Reading's arrival → its case in the assignee's feed, under steady HTTP telemetry."""
+    from gridloop.benchmarks.latency_bench import bench_latency as run
+
+    with steps("bench latency") as show:
+        result = run(preset, rate, seconds, incidents, gateways, batch, seed, show)
+    _record(result)
+
+
+@bench.command("scale")
+@click.option("--preset", type=click.Choice(["tiny", "chengxi", "city"]), default="city")
+@click.option("--hours", type=float, default=1, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_scale(preset: str, hours: float, seed: int) -> None:
+    """The city preset (~100k devices) through the whole pipeline: throughput and peak RSS."""
+    from gridloop.benchmarks.ingest_bench import bench_ingest as run
+
+    with steps("bench scale") as show:
+        result = run(preset, hours, seed, show)
+    rss = result["pipeline_peak_rss_mb"]
+    assert isinstance(rss, int)
+    _record({**result, "benchmark": "scale", "target_rss_mb": 1024, "met": rss < 1024})
+
+
 @bench.command("api")
 @click.option("--preset", type=click.Choice(["tiny", "chengxi"]), default="chengxi")
 @click.option("--workers", type=int, default=2000, show_default=True, help="Simulated workers.")

@@ -23,3 +23,46 @@ def test_bench_ingest_prints_and_records_its_figures(tmp_path: Path) -> None:
     assert abs(result["ratio"] - result["messages_per_s"] / result["floor_messages_per_s"]) < 0.002
     recorded = (tmp_path / "bench" / "results" / "ingest.jsonl").read_text().splitlines()
     assert json.loads(recorded[-1])["messages"] == result["messages"]
+
+
+def bench(tmp_path: Path, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "gridloop", "bench", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    recorded = (tmp_path / "bench" / "results" / f"{args[0]}.jsonl").read_text().splitlines()
+    assert json.loads(recorded[-1]) == result
+    return result
+
+
+def test_bench_latency_follows_every_incident_from_its_reading_to_its_assignee_phone(
+    tmp_path: Path,
+) -> None:
+    result = bench(
+        tmp_path, "latency", "--preset", "tiny", "--rate", "1000", "--seconds", "8",
+        "--incidents", "1", "--gateways", "2", "--batch", "50",
+    )  # fmt: skip
+    assert result["benchmark"] == "latency"
+    assert result["messages_sent"] == result["messages_accepted"] > 0
+    assert result["failed_posts"] == 0 and result["stream_failures"] == []
+    # every incident sent opened a case whose assignment reached its assignee's stream
+    assert result["incidents"] == result["incidents_sent"] == result["cases_opened"] == 3
+    assert result["measured"] == 3 and result["missed"] == 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"] <= result["max_ms"]  # type: ignore[operator]
+    assert result["met"] == (result["p99_ms"] < 250)  # type: ignore[operator]
+
+
+def test_bench_scale_records_throughput_and_peak_memory_against_its_target(
+    tmp_path: Path,
+) -> None:
+    result = bench(tmp_path, "scale", "--preset", "tiny", "--hours", "1")
+    assert result["benchmark"] == "scale" and result["preset"] == "tiny"
+    assert result["accepted"] == result["messages"] > 0
+    rss = result["pipeline_peak_rss_mb"]
+    assert isinstance(rss, int) and rss > 0
+    assert result["met"] == (rss < result["target_rss_mb"])  # type: ignore[operator]
