@@ -5,7 +5,8 @@ The server (`gridloop serve`, one process) holds a fresh chengxi district. A sen
 posts the district's normal readings over HTTP at a steady rate (default 20,000 messages/s) as
 gateways do, and among them incident events (camera, smoke and access events, each from a
 different device in a different place, so none merges into another's case). A listener process
-holds the feed stream of every worker of the incidents' grids. For each incident the latency is
+holds the feed stream of every worker of the district (or, with `--phones incident-grids`, of
+the incidents' grids only), as their phone pages would. For each incident the latency is
 the time from its batch leaving the sender to the `assigned` notice of its case arriving on the
 stream of the worker the case was assigned to; an incident whose case never reached its
 assignee's stream counts as missed, not as fast.
@@ -41,12 +42,13 @@ def bench_latency(
     batch: int,
     seed: int,
     progress: Callable[[str], None] = lambda _s: None,
+    every_phone: bool = True,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="gridloop-bench-latency-") as tmp:
         work = Path(tmp)
         db = work / "gridloop.db"
         incidents = max(1, round(incidents_per_s * max(1.0, seconds - 5)))
-        scenario = build_scenario(work, preset, incidents, gateways, seed, progress)
+        scenario = build_scenario(work, preset, incidents, gateways, seed, progress, every_phone)
         port = free_port()
         progress(f"starting the server on port {port}")
         command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
@@ -187,7 +189,7 @@ def _result(
         "incidents": len(scenario.incidents),
         "incidents_sent": len(sent_at),
         "cases_opened": len(cases),
-        "streams": len(scenario.listeners),
+        "phones": len(scenario.listeners),
         "stream_failures": measured["listen_failures"],
         "measured": len(latencies),
         "missed": missed,

@@ -53,6 +53,7 @@ def build_scenario(
     gateways: int,
     seed: int,
     progress: Callable[[str], None],
+    every_phone: bool = True,
 ) -> Scenario:
     progress(f"building the {preset} district")
     registry = write_district(preset, seed, work / "district")
@@ -83,7 +84,11 @@ def build_scenario(
     ]
     tokens.close()
     grids = {_grid_of(d, directory.buildings) for d in registry.devices if d.id in chosen}
-    workers = sorted({w for g in grids for w in directory.workers_of_grid.get(g, ())})
+    workers = sorted(
+        {w for g in grids for w in directory.workers_of_grid.get(g, ())}
+        if not every_phone
+        else directory.grids_of_worker
+    )
     progress(f"{len(chosen)} incidents in {len(grids)} grids; {len(workers)} phones")
     accounts = app.account_service()
     listeners = {

@@ -46,6 +46,13 @@ def bench_ingest(preset: str, hours: float, seed: int) -> None:
 @click.option("--incidents", type=float, default=2, show_default=True, help="Incidents/s.")
 @click.option("--gateways", type=int, default=10, show_default=True, help="Sending connections.")
 @click.option("--batch", type=int, default=200, show_default=True, help="Messages per POST.")
+@click.option(
+    "--phones",
+    type=click.Choice(["all", "incident-grids"]),
+    default="all",
+    show_default=True,
+    help="Whose feed streams are open: every worker's, or those of the incidents' grids.",
+)
 @click.option("--seed", type=int, default=1, show_default=True)
 def bench_latency(
     preset: str,
@@ -54,13 +61,15 @@ def bench_latency(
     incidents: float,
     gateways: int,
     batch: int,
+    phones: str,
     seed: int,
 ) -> None:
     """Reading's arrival → its case in the assignee's feed, under steady HTTP telemetry."""
     from gridloop.benchmarks.latency_bench import bench_latency as run
 
     with steps("bench latency") as show:
-        result = run(preset, rate, seconds, incidents, gateways, batch, seed, show)
+        every = phones == "all"
+        result = run(preset, rate, seconds, incidents, gateways, batch, seed, show, every)
     _record(result)
 
 

@@ -16,6 +16,7 @@ class FeedReader(Protocol):
         self, recipients: Sequence[str], after_id: int = 0, limit: int = 100
     ) -> list[tuple[int, Notice]]: ...
     def latest_id(self) -> int: ...
+    def everyone_since(self, after_id: int, limit: int) -> list[tuple[int, Notice]]: ...
 
 
 _UNIT_OF = {
@@ -50,3 +51,9 @@ class NoticeFeed:
     def latest_id(self) -> int:
         with self._lock:
             return self.reader.latest_id()
+
+    def everyone_since(self, after_id: int, limit: int = 1000) -> list[tuple[int, Notice]]:
+        """Every recipient's notices with an id above `after_id`, oldest first: what a
+        process's one reader hands out to the streams it serves."""
+        with self._lock:
+            return self.reader.everyone_since(after_id, limit)

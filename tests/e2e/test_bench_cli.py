@@ -50,6 +50,7 @@ def test_bench_latency_follows_every_incident_from_its_reading_to_its_assignee_p
     assert result["benchmark"] == "latency"
     assert result["messages_sent"] == result["messages_accepted"] > 0
     assert result["failed_posts"] == 0 and result["stream_failures"] == []
+    assert result["phones"] == 30  # every worker of the tiny district
     # every incident sent opened a case whose assignment reached its assignee's stream
     assert result["incidents"] == result["incidents_sent"] == result["cases_opened"] == 3
     assert result["measured"] == 3 and result["missed"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from gridloop.adapters.sqlite.database import transaction
 from gridloop.domain.notifications import Notice, NoticeKind
@@ -51,6 +52,19 @@ class SqliteFeed:
             f" WHERE recipient IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
             (*recipients, after_id, limit),
         ).fetchall()
+        return self._notices(rows)
+
+    def everyone_since(self, after_id: int, limit: int = 1000) -> list[tuple[int, Notice]]:
+        """Every recipient's notices with an id above `after_id`, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, recipient, kind, case_id, at, title, data FROM feed"
+            " WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+        return self._notices(rows)
+
+    @staticmethod
+    def _notices(rows: list[tuple[Any, ...]]) -> list[tuple[int, Notice]]:
         return [
             (
                 row_id,

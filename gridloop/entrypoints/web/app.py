@@ -53,6 +53,9 @@ def create_app(settings: Settings) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            hub = getattr(app.state, "feed_hub", None)  # made by the first feed stream
+            if hub is not None:
+                await hub.close()
             state.close()
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)

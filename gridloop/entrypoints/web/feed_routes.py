@@ -1,17 +1,17 @@
 """The caller's notices (new assignments, escalations, rework...): GET /api/v1/feed as
 server-sent events, GET /api/v1/feed/recent as JSON.
 
-The stream reads the feed table (in a worker thread) when this process's case service rings
-the bell, and at least every POLL_S for notices written by other processes; it resumes after
-`Last-Event-ID` or `?after=`, and without either starts with what arrives from now on. A
-comment line every 15 s keeps proxies from closing an idle stream.
+A stream first sends what was stored after its cursor (`Last-Event-ID`, else `?after=`, else
+nothing: a new listener hears what arrives from now on), then what the process's feed hub hands
+on: one reader of the table for every open stream, woken by the bell of this process's case
+service and polling for other processes' writes. A comment line every 15 s keeps proxies from
+closing an idle stream.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -23,12 +23,12 @@ from gridloop.domain.notifications import Notice
 from gridloop.entrypoints.timefmt import iso
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
-from gridloop.entrypoints.web.feed_bell import FeedBell
+from gridloop.entrypoints.web.feed_hub import FeedHub
 from gridloop.entrypoints.web.sse import MAX_ID, resume_point
 from gridloop.service_layer.notice_feed import NoticeFeed
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
-POLL_S = 0.5
+BACKLOG_READ = 100
 HEARTBEAT_S = 15.0
 RETRY_MS = 3000
 
@@ -52,35 +52,49 @@ async def feed(
     """text/event-stream: `id:` the notice id, `event:` its kind, `data:` the notice as JSON."""
     notices = api.notice_feed()
     start = await asyncio.to_thread(_start, notices, last_event_id, after)
-    bell = request.app.state.gridloop.bell
-    events = _events(request, notices, caller.account, start, bell)
+    events = _events(request, _hub(request, notices), notices, caller.account, start)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
 
 async def _events(
-    request: Request, notices: NoticeFeed, account: Account, cursor: int, bell: FeedBell | None
+    request: Request, hub: FeedHub, notices: NoticeFeed, account: Account, cursor: int
 ) -> AsyncIterator[str]:
-    yield f"retry: {RETRY_MS}\n: listening after {cursor}\n\n"
-    quiet_since = time.monotonic()
-    while not await request.is_disconnected():
-        ticket = bell.ticket() if bell is not None else None
-        found = await asyncio.to_thread(notices.since, account, cursor)
-        for notice_id, notice in found:
-            data = json.dumps(notice_json(notice_id, notice), ensure_ascii=False)
-            yield f"id: {notice_id}\nevent: {notice.kind.value}\ndata: {data}\n\n"
-            cursor = notice_id
-        now = time.monotonic()
-        if found:
-            quiet_since = now
-        elif now - quiet_since >= HEARTBEAT_S:
-            yield ": heartbeat\n\n"
-            quiet_since = now
-        if len(found) < 100:
-            if ticket is None:
-                await asyncio.sleep(POLL_S)
+    with hub.subscribe(notices.recipients(account)) as sub:
+        yield f"retry: {RETRY_MS}\n: listening after {cursor}\n\n"
+        await hub.started()
+        from_table = True  # first what was stored after the cursor, then what the hub hands on
+        while not await request.is_disconnected():
+            if sub.overflowed.is_set():
+                sub.overflowed.clear()
+                while not sub.queue.empty():
+                    sub.queue.get_nowait()
+                from_table = True
+            if from_table:
+                found = await asyncio.to_thread(notices.since, account, cursor, BACKLOG_READ)
+                from_table = len(found) == BACKLOG_READ
             else:
-                await FeedBell.wait(ticket, POLL_S)
+                try:
+                    found = [await asyncio.wait_for(sub.queue.get(), HEARTBEAT_S)]
+                except TimeoutError:
+                    yield ": heartbeat\n\n"
+                    continue
+                while not sub.queue.empty():
+                    found.append(sub.queue.get_nowait())
+            for notice_id, notice in found:
+                if notice_id > cursor:  # the table and the hub may both hold it
+                    data = json.dumps(notice_json(notice_id, notice), ensure_ascii=False)
+                    yield f"id: {notice_id}\nevent: {notice.kind.value}\ndata: {data}\n\n"
+                    cursor = notice_id
+
+
+def _hub(request: Request, notices: NoticeFeed) -> FeedHub:
+    """This process's hub, made with its first stream (the app's lifespan closes it)."""
+    state = request.app.state
+    hub: FeedHub | None = getattr(state, "feed_hub", None)
+    if hub is None:
+        hub = state.feed_hub = FeedHub(notices, state.gridloop.bell)
+    return hub
 
 
 @router.get("/feed/recent")
