@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint unit install clean browser
+.PHONY: demo test lint unit install clean browser tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ lint: $(STAMP)
 	$(BIN)/mypy gridloop
 	$(BIN)/lint-imports
 
-test: lint browser
+test: lint tools
 	$(BIN)/python -m pytest -q
 
-# The browser tests drive Debian's Chromium; install it when the machine lacks it.
+# The browser tests drive Debian's Chromium, and `gridloop bench api` drives wrk (without it, a
+# slower Python load generator); install them when the machine lacks them.
+tools: browser
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| echo "warning: could not install wrk; bench api will use its Python load generator"
+
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; } \
 		|| echo "warning: could not install chromium; the browser tests will say so and skip"

@@ -11,23 +11,21 @@ Python (httpx) generator makes the mixed run only, and says so: it saturates bef
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from gridloop.benchmarks.server_process import served
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.domain.cases.actor import Actor
 from gridloop.domain.cases.events import Role
-from gridloop.entrypoints.web.serving import free_port
 from gridloop.service_layer.casework import NewReport
 from gridloop.service_layer.ports import CaseFilter
 from gridloop.simulator.district import write_district
@@ -52,26 +50,14 @@ def bench_api(
         app = bootstrap(Settings(db_path=db))
         app.import_directory(work / "district")
         tokens, cases = _seed(app, workers, seed, progress)
-        port = free_port()
-        progress(f"starting the server on port {port}")
-        command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
-        server = subprocess.Popen(
-            [*command, "--port", str(port), "--no-access-log"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "GRIDLOOP_DB": str(db)},
-        )
-        try:
-            _wait_up(port)
+        with served(db, progress) as server:
+            port = server.port
             progress(f"{len(tokens)} workers, {concurrency} in flight, {seconds:g} s a run")
             if shutil.which("wrk"):
                 load = _wrk_runs(work, port, tokens, cases, seconds, concurrency, seed, progress)
             else:
                 load = {"load": "httpx (wrk not installed)"}
                 load |= asyncio.run(_load(port, tokens, cases, seconds, concurrency, seed))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return {
         "benchmark": "api",
         "preset": preset,
@@ -292,16 +278,3 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
         "p95_ms": round(cuts[94], 1),
         "p99_ms": round(cuts[98], 1),
     }
-
-
-def _wait_up(port: int, timeout_s: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not come up")

@@ -18,17 +18,14 @@ import multiprocessing
 import os
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gridloop.benchmarks.api_bench import _wait_up
 from gridloop.benchmarks.latency_load import GatewayPlan, listen, send
 from gridloop.benchmarks.latency_setup import Scenario, build_scenario, gateway_index
-from gridloop.entrypoints.web.serving import free_port
+from gridloop.benchmarks.server_process import Served, served
 
 TARGET_P99_MS = 250.0
 
@@ -49,35 +46,22 @@ def bench_latency(
         db = work / "gridloop.db"
         incidents = max(1, round(incidents_per_s * max(1.0, seconds - 5)))
         scenario = build_scenario(work, preset, incidents, gateways, seed, progress, every_phone)
-        port = free_port()
-        progress(f"starting the server on port {port}")
-        command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
-        server = subprocess.Popen(
-            [*command, "--port", str(port), "--no-access-log"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "GRIDLOOP_DB": str(db)},
-        )
-        try:
-            _wait_up(port)
-            measured = _run(port, scenario, rate, seconds, incidents_per_s, batch, server.pid)
+        with served(db, progress) as server:
+            measured = _run(server, scenario, rate, seconds, incidents_per_s, batch)
             progress("stopping the server")
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
         cases = _cases_of(db, {d for d, _e, _a in scenario.incidents})
     return _result(preset, rate, seconds, gateways, batch, scenario, measured, cases)
 
 
 def _run(
-    port: int,
+    server: Served,
     scenario: Scenario,
     rate: float,
     seconds: float,
     incidents_per_s: float,
     batch: int,
-    server_pid: int,
 ) -> dict[str, object]:
+    port, server_pid = server.port, server.pid
     spawn = multiprocessing.get_context("spawn")
     ready, stop = spawn.Event(), spawn.Event()
     listened, listener_end = spawn.Pipe(duplex=False)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def test_bench_ingest_prints_and_records_its_figures(tmp_path: Path) -> None:
@@ -25,10 +29,11 @@ def test_bench_ingest_prints_and_records_its_figures(tmp_path: Path) -> None:
     assert json.loads(recorded[-1])["messages"] == result["messages"]
 
 
-def bench(tmp_path: Path, *args: str) -> dict[str, object]:
+def bench(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-m", "gridloop", "bench", *args],
         cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         timeout=600,
@@ -67,3 +72,29 @@ def test_bench_scale_records_throughput_and_peak_memory_against_its_target(
     rss = result["pipeline_peak_rss_mb"]
     assert isinstance(rss, int) and rss > 0
     assert result["met"] == (rss < result["target_rss_mb"])  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("with_wrk", [True, False], ids=["wrk", "python-load"])
+def test_bench_api_drives_listing_reading_and_signing_from_another_process(
+    tmp_path: Path, with_wrk: bool
+) -> None:
+    if with_wrk and shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (make test installs it with apt)")
+    # without wrk on the PATH the benchmark falls back to its Python load generator
+    env = None if with_wrk else {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = bench(
+        tmp_path, "api", "--preset", "tiny", "--workers", "20", "--seconds", "1",
+        "--concurrency", "4", env=env,
+    )  # fmt: skip
+    assert result["benchmark"] == "api" and result["workers"] == 20
+    assert result["load"] == ("wrk" if with_wrk else "httpx (wrk not installed)")
+    if with_wrk:
+        # 20 workers at hundreds of requests/s meet the per-token rate limit (429s) and sign
+        # their 30 cases more than once (409s): some answers are refusals, never all of them
+        for run in ("list", "read", "sign", "mixed"):
+            figures = result[run]
+            assert isinstance(figures, dict) and figures["requests"] > figures["non_2xx"]
+            assert figures["ok_per_s"] > 0 and figures["p50_ms"] <= figures["p99_ms"]
+    else:
+        statuses = result["statuses"]
+        assert isinstance(statuses, dict) and statuses.get("list:200", 0) > 0
