@@ -139,6 +139,14 @@ class AccountService:
         self._cache[key] = (expires, account)
         return account
 
+    def remembered(self, token: str, now_ms: int) -> Account | None:
+        """The account of a live token `authenticate` answered within CACHE_MS, without asking
+        the store (None: not remembered, or not a live token); lets a caller skip a thread."""
+        if not token or len(token) > 200:
+            return None
+        cached = self._cache.get(token_hash(token))
+        return cached[1] if cached is not None and cached[0] > now_ms else None
+
     def logout(self, token: str, at_ms: int) -> bool:
         key = token_hash(token)
         self._cache.pop(key, None)

@@ -113,10 +113,14 @@ class CaseService:
 
     def case(self, case_id: str, actor: Actor) -> tuple[CaseSummary, list[CaseEvent]]:
         """A case and its history, if the actor may see it (CaseNotFound otherwise)."""
+        return self.summary(case_id, actor), self.store.history(case_id)
+
+    def summary(self, case_id: str, actor: Actor) -> CaseSummary:
+        """A case's summary without its history, if the actor may see it (else CaseNotFound)."""
         summary = self.store.summary(case_id)
         if summary is None or not actor.covers(_place(summary)):
             raise CaseNotFound(case_id)
-        return summary, self.store.history(case_id)
+        return summary
 
     def find(self, f: CaseFilter, actor: Actor) -> list[CaseSummary]:
         """Cases matching `f` within the actor's region."""

@@ -27,6 +27,7 @@ _JSON_FIELDS = frozenset({"departments", "reporters", "alert_ids"})
 _OPEN = tuple(sorted(s.value for s in OPEN_STATES))
 _OPEN_SQL = ", ".join(f"'{s}'" for s in _OPEN)
 _SORTS = {"reported_at", "updated_at", "handle_due", "sign_due", "case_id"}
+SUMMARIES_REMEMBERED = 16_384  # decoded rows kept, a few MB
 
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -280,7 +281,10 @@ def _row(s: CaseSummary) -> tuple[object, ...]:
     )
 
 
-def _summary(row: Sequence[object]) -> CaseSummary:
+@functools.lru_cache(maxsize=SUMMARIES_REMEMBERED)
+def _summary(row: tuple[object, ...]) -> CaseSummary:
+    # a summary is a function of its row alone, and lists read the same rows again and again:
+    # decoding them (JSON columns, a 31-field dataclass) was a good part of a list request
     values: dict[str, object] = {}
     for name, value in zip(_FIELDS, row, strict=True):
         if name in _JSON_FIELDS:

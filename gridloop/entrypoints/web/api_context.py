@@ -23,10 +23,12 @@ from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.device_status import DeviceStatusService
 from gridloop.service_layer.notice_feed import NoticeFeed
 from gridloop.service_layer.region_views import RegionViews
+from gridloop.service_layer.reporting import category_labeller
 from gridloop.service_layer.telemetry_setup import checked_rule_config
 
 T = TypeVar("T")
 NO_DISTRICT = "this database holds no district yet: run gridloop import"
+LABELS_REMEMBERED = 10_000
 
 
 @dataclass
@@ -38,9 +40,22 @@ class ApiServices:
     devices: DeviceStatusService | None = None
     regions: RegionViews | None = None
     connections: list[sqlite3.Connection] = field(default_factory=list)
+    _labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def case_service(self) -> CaseService:
         return _ready(self.cases)
+
+    def category_labels(self, category: str) -> tuple[str, str]:
+        """A category's names for people, Chinese and English (a sensor rule's title, or the
+        hotline category's); remembered, as every case of a list asks and they never change."""
+        labels = self._labels.get(category)
+        if labels is None:
+            if len(self._labels) > LABELS_REMEMBERED:  # categories are open-ended: stay bounded
+                self._labels.clear()
+            zh = self.case_service().label(category)
+            en = category_labeller(self.app.kinds, "en")(category)
+            labels = self._labels[category] = (zh, en)
+        return labels
 
     def attachment_service(self) -> AttachmentService:
         return _ready(self.attachments)
@@ -116,7 +131,7 @@ def api_router(settings: Settings) -> APIRouter:
     return router
 
 
-def api_services(request: Request) -> ApiServices:
+async def api_services(request: Request) -> ApiServices:  # async: no worker thread for this
     services: ApiServices = request.app.state.api
     return services
 

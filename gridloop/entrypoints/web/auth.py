@@ -8,10 +8,11 @@ region is filtered out (or 404) by the services through `Principal.actor`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, HTTPException, Request
 
 from gridloop.domain.accounts import Account
@@ -39,10 +40,15 @@ def bearer_token(request: Request) -> str:
     return request.cookies.get(SESSION_COOKIE, "")
 
 
-def principal(request: Request) -> Principal:
+async def principal(request: Request) -> Principal:
+    # async, so that a token checked lately costs no hop to a worker thread (every request
+    # asks); only a lookup in the database goes to one
     state = request.app.state.gridloop
     token = bearer_token(request)
-    account = state.accounts.authenticate(token, int(time.time() * 1000)) if token else None
+    now = int(time.time() * 1000)
+    account = state.accounts.remembered(token, now) if token else None
+    if account is None and token:
+        account = await to_thread.run_sync(state.accounts.authenticate, token, now)
     if account is None:
         why = "sign in first (Bearer token)" if not token else "token unknown, expired or revoked"
         raise HTTPException(401, why, headers={"WWW-Authenticate": "Bearer"})
@@ -52,11 +58,11 @@ def principal(request: Request) -> Principal:
 Caller = Annotated[Principal, Depends(principal)]
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency admitting only these roles (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(caller: Caller) -> Principal:
+    async def check(caller: Caller) -> Principal:  # async: no worker thread for a set lookup
         if caller.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise HTTPException(403, f"role {caller.role.value} may not do this ({names} may)")

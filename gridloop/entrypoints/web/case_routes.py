@@ -4,19 +4,20 @@ so a case outside their region answers 404 like a missing one."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from gridloop.domain.cases.errors import CaseNotFound
 from gridloop.domain.cases.events import Action, Role
 from gridloop.domain.cases.states import CaseState
 from gridloop.domain.cases.summary import CaseSummary
 from gridloop.domain.cases.workflow import TRANSITIONS, allowed_actions
-from gridloop.entrypoints.case_view import case_json, event_json
+from gridloop.entrypoints.case_view import case_json, event_json, is_overdue
 from gridloop.entrypoints.timefmt import parse_iso
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller, Principal, require
@@ -28,16 +29,18 @@ from gridloop.entrypoints.web.case_schemas import (
     decode_cursor,
     encode_cursor,
 )
+from gridloop.entrypoints.web.json_answer import json_answer
 from gridloop.service_layer.attachments import AttachmentRefused
 from gridloop.service_layer.casework import NewReport, ReportOutcome
 from gridloop.service_layer.ports import CaseFilter
-from gridloop.service_layer.reporting import category_labeller
 
+# The busy routes keep `response_model=` for OpenAPI and answer with `json_answer` (see there)
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[str, Path(min_length=1, max_length=32)]
 Codes = Annotated[list[str] | None, Query()]
 GridWorker = Annotated[Principal, Depends(require(Role.GRID_WORKER))]
 Dispatcher = Annotated[Principal, Depends(require(Role.STREET_DISPATCHER, Role.DISTRICT_ADMIN))]
+CASE_DOCUMENTS_REMEMBERED = 16_384  # a few MB
 # set by the service from the caller's own unit; a client naming another would act for it
 _SERVICE_KEYS = frozenset({"unit"})
 
@@ -58,7 +61,7 @@ def _instant(name: str, text: str | None) -> int | None:
         raise HTTPException(422, f"{name}: {text!r} is not an ISO-8601 time") from e
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=dict[str, object])
 def list_cases(
     caller: Caller,
     api: Api,
@@ -78,7 +81,7 @@ def list_cases(
     order: Literal["asc", "desc"] = "asc",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, object]:
+) -> Response:
     """The cases the caller may see; `next_cursor` continues the list (null on its last page)."""
     now = _now()
     f = CaseFilter(
@@ -101,20 +104,20 @@ def list_cases(
     items, more = api.case_service().page(f, caller.actor, limit)
     last = items[-1] if items else None
     next_cursor = encode_cursor(sort, getattr(last, sort), last.case_id) if more and last else None
-    docs = [_labelled(case_json(s, now, masked=True), s, api) for s in items]
-    return {"items": docs, "next_cursor": next_cursor}
+    docs = [_case_document(s, now, api) for s in items]
+    return json_answer({"items": docs, "next_cursor": next_cursor})
 
 
-@router.get("/cases/{case_id}")
-def get_case(case_id: CaseId, caller: Caller, api: Api) -> dict[str, object]:
+@router.get("/cases/{case_id}", response_model=dict[str, object])
+def get_case(case_id: CaseId, caller: Caller, api: Api) -> Response:
     """One case with its whole history and the actions the caller's role may take now."""
     summary, history = api.case_service().case(case_id, caller.actor)
     doc = _case(summary, caller, api)
-    return {**doc, "history": [event_json(e, masked=True) for e in history]}
+    return json_answer({**doc, "history": [event_json(e, masked=True) for e in history]})
 
 
-@router.post("/cases/{case_id}/actions")
-def act(case_id: CaseId, body: ActionIn, caller: Caller, api: Api) -> dict[str, object]:
+@router.post("/cases/{case_id}/actions", response_model=dict[str, object])
+def act(case_id: CaseId, body: ActionIn, caller: Caller, api: Api) -> Response:
     """Take a workflow action; 403 when the role (or person) may not, 409 when the case's
     state or a condition refuses it."""
     try:
@@ -137,10 +140,12 @@ def act(case_id: CaseId, body: ActionIn, caller: Caller, api: Api) -> dict[str, 
             payload["attachments"] = api.attachment_service().require_stored(named)
     event = service.act(case_id, action, caller.actor, _now(), payload)
     try:
-        summary, _history = service.case(case_id, caller.actor)
+        summary = service.summary(case_id, caller.actor)
     except CaseNotFound:  # e.g. returned by a department: no longer theirs to see
-        return {"event": event_json(event, masked=True), "case": None}
-    return {"event": event_json(event, masked=True), "case": _case(summary, caller, api)}
+        return json_answer({"event": event_json(event, masked=True), "case": None})
+    return json_answer(
+        {"event": event_json(event, masked=True), "case": _case(summary, caller, api)}
+    )
 
 
 @router.post("/cases", status_code=201)
@@ -182,22 +187,31 @@ def locate(case_id: CaseId, body: LocateIn, caller: Dispatcher, api: Api) -> dic
 
 
 def _case(summary: CaseSummary, caller: Principal, api: Api) -> dict[str, object]:
-    doc = _labelled(case_json(summary, _now(), masked=True), summary, api)
+    doc = _case_document(summary, _now(), api)
     doc["allowed_actions"] = sorted(
         a.value for a in allowed_actions(CaseState(summary.state), caller.role)
     )
     return doc
 
 
-def _labelled(doc: dict[str, object], summary: CaseSummary, api: Api) -> dict[str, object]:
-    """The category's names for people (a sensor rule's title, or the hotline category's)."""
-    doc["category_label"] = api.case_service().label(summary.category)
-    doc["category_label_en"] = category_labeller(api.app.kinds, "en")(summary.category)
+def _case_document(summary: CaseSummary, now: int, api: Api) -> dict[str, object]:
+    """The case as the API shows it: masked, whether it is overdue now, and the category's
+    names for people (a sensor rule's title, or the hotline category's)."""
+    doc = {**_masked(summary), "overdue": is_overdue(summary, now)}
+    doc["category_label"], doc["category_label_en"] = api.category_labels(summary.category)
     return doc
 
 
+@functools.lru_cache(maxsize=CASE_DOCUMENTS_REMEMBERED)
+def _masked(summary: CaseSummary) -> dict[str, object]:
+    # The same summaries are listed again and again, and building their JSON (times, masks)
+    # was the largest part of a list request. Shared: callers copy it and never change its
+    # lists.
+    return case_json(summary, masked=True)
+
+
 def _outcome(outcome: ReportOutcome, caller: Principal, api: Api) -> dict[str, object]:
-    summary, _history = api.case_service().case(outcome.case_id, caller.actor)
+    summary = api.case_service().summary(outcome.case_id, caller.actor)
     return {"merged_into": outcome.merged_into, "case": _case(summary, caller, api)}
 
 

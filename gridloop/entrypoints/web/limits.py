@@ -62,7 +62,7 @@ class LimitsMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(self.limits.exempt_prefixes):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = _wanted(scope["headers"])
         wait = self._buckets.take(_caller(scope, headers), time.monotonic())
         if wait > 0:
             retry = str(max(1, math.ceil(wait)))
@@ -97,6 +97,20 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"body over {limit} bytes")
+
+
+_WANTED = frozenset({b"authorization", b"cookie", b"content-length"})
+
+
+def _wanted(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The headers these limits read (the last of a repeated one), decoded; every request
+    passes here, so the others are left alone."""
+    found: dict[str, str] = {}
+    for name, value in raw:
+        name = name.lower()
+        if name in _WANTED:
+            found[name.decode("latin-1")] = value.decode("latin-1")
+    return found
 
 
 def _caller(scope: Scope, headers: dict[str, str]) -> str:
