@@ -41,6 +41,7 @@ def bench_api(
     concurrency: int,
     seed: int,
     progress: Callable[[str], None] = lambda _s: None,
+    loop: str = "auto",
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="gridloop-bench-api-") as tmp:
         work = Path(tmp)
@@ -50,7 +51,7 @@ def bench_api(
         app = bootstrap(Settings(db_path=db))
         app.import_directory(work / "district")
         tokens, cases = _seed(app, workers, seed, progress)
-        with served(db, progress) as server:
+        with served(db, progress, loop) as server:
             port = server.port
             progress(f"{len(tokens)} workers, {concurrency} in flight, {seconds:g} s a run")
             if shutil.which("wrk"):
@@ -64,6 +65,7 @@ def bench_api(
         "workers": len(tokens),
         "concurrency": concurrency,
         "seconds": seconds,
+        "server_loop": loop,
         **load,
     }
 

@@ -22,13 +22,13 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(db: Path, progress: Callable[[str], None]) -> Iterator[Served]:
+def served(db: Path, progress: Callable[[str], None], loop: str = "auto") -> Iterator[Served]:
     """Start the server on `db` (no access log), wait until it answers, stop it after."""
     port = free_port()
     progress(f"starting the server on port {port}")
     command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--no-access-log"],
+        [*command, "--port", str(port), "--no-access-log", "--loop", loop],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "GRIDLOOP_DB": str(db)},

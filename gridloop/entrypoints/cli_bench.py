@@ -94,12 +94,21 @@ def bench_scale(preset: str, hours: float, seed: int) -> None:
 @click.option("--seconds", type=float, default=30, show_default=True)
 @click.option("--concurrency", type=int, default=64, show_default=True, help="Requests in flight.")
 @click.option("--seed", type=int, default=1, show_default=True)
-def bench_api(preset: str, workers: int, seconds: float, concurrency: int, seed: int) -> None:
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "asyncio", "uvloop"]),
+    default="auto",
+    show_default=True,
+    help="The server's event loop (gridloop serve --loop).",
+)
+def bench_api(
+    preset: str, workers: int, seconds: float, concurrency: int, seed: int, loop: str
+) -> None:
     """Grid workers listing, reading and signing cases over HTTP (server in its own process)."""
     from gridloop.benchmarks.api_bench import bench_api as run
 
     with steps("bench api") as show:
-        result = run(preset, workers, seconds, concurrency, seed, show)
+        result = run(preset, workers, seconds, concurrency, seed, show, loop)
     _record(result)
 
 

@@ -22,7 +22,14 @@ db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=N
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
-def serve(db: str | None, host: str, port: int, access_log: bool) -> None:
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "asyncio", "uvloop"]),
+    default="auto",
+    show_default=True,
+    help="The event loop (auto: uvloop when installed).",
+)
+def serve(db: str | None, host: str, port: int, access_log: bool, loop: str) -> None:
     """Run the HTTP server (telemetry intake, alerts, /metrics)."""
     import uvicorn
 
@@ -35,6 +42,7 @@ def serve(db: str | None, host: str, port: int, access_log: bool) -> None:
         port=port,
         log_level="info",
         access_log=access_log,
+        loop=loop,
     )
 
 
