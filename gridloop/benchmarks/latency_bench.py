@@ -80,8 +80,8 @@ def _run(
         target=send, args=(port, plans, rate, seconds, batch, start_at, tallies_end)
     )
     sender.start()
-    cpu_before = _cpu_s(server_pid)
     time.sleep(max(0.0, start_at - time.monotonic()))
+    cpu_before = _cpu_s(server_pid)
     tallies = tallies_in.recv()
     cpu_s = _cpu_s(server_pid) - cpu_before
     elapsed = time.monotonic() - start_at
