@@ -30,7 +30,8 @@ from gridloop.service_layer.casework import NewReport
 from gridloop.service_layer.ports import CaseFilter
 from gridloop.simulator.district import write_district
 
-CASES_PER_WORKER = 3
+CASES_PER_WORKER = 6
+PACED_RATE = 1000  # requests/s the paced run asks of all workers together (the target's rate)
 MIX = (("list", 0.7), ("read", 0.2), ("sign", 0.1))
 
 
@@ -42,6 +43,7 @@ def bench_api(
     seed: int,
     progress: Callable[[str], None] = lambda _s: None,
     loop: str = "auto",
+    processes: int = 1,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="gridloop-bench-api-") as tmp:
         work = Path(tmp)
@@ -51,7 +53,7 @@ def bench_api(
         app = bootstrap(Settings(db_path=db))
         app.import_directory(work / "district")
         tokens, cases = _seed(app, workers, seed, progress)
-        with served(db, progress, loop) as server:
+        with served(db, progress, loop, processes) as server:
             port = server.port
             progress(f"{len(tokens)} workers, {concurrency} in flight, {seconds:g} s a run")
             if shutil.which("wrk"):
@@ -66,6 +68,7 @@ def bench_api(
         "concurrency": concurrency,
         "seconds": seconds,
         "server_loop": loop,
+        "server_processes": processes,
         **load,
     }
 
@@ -83,29 +86,42 @@ def _wrk_runs(
     rng = random.Random(seed)
     owned = [(w, c) for w, ids in cases.items() for c in ids]
     rng.shuffle(owned)
-    half = len(owned) // 2  # signs of the sign run and of the mixed run never repeat
+    third = len(owned) // 3  # the sign, mixed and paced runs each sign cases of their own
     lists = [("GET", "/api/v1/cases?open=true&limit=20", t, "") for t in tokens.values()]
     reads = [("GET", f"/api/v1/cases/{c}", tokens[w], "") for w, c in owned]
     sign = '{"action":"sign"}'
-    signs = [("POST", f"/api/v1/cases/{c}/actions", tokens[w], sign) for w, c in owned[:half]]
-    mixed = []
-    later = iter(owned[half:])
-    for _ in range(len(owned) * 4):
-        roll = rng.random()
-        if roll < 0.1 and (nxt := next(later, None)) is not None:
-            mixed.append(("POST", f"/api/v1/cases/{nxt[1]}/actions", tokens[nxt[0]], sign))
-        elif roll < 0.3:
-            mixed.append(rng.choice(reads))
-        else:
-            mixed.append(rng.choice(lists))
+    signs = [("POST", f"/api/v1/cases/{c}/actions", tokens[w], sign) for w, c in owned[:third]]
+
+    def mix(to_sign: list[tuple[str, str]]) -> list[tuple[str, str, str, str]]:
+        """70 % lists, 20 % reads, 10 % signs (each of a different case while they last)."""
+        planned, fresh = [], iter(to_sign)
+        for _ in range(len(owned) * 4):
+            roll = rng.random()
+            if roll < 0.1 and (nxt := next(fresh, None)) is not None:
+                planned.append(("POST", f"/api/v1/cases/{nxt[1]}/actions", tokens[nxt[0]], sign))
+            elif roll < 0.3:
+                planned.append(rng.choice(reads))
+            else:
+                planned.append(rng.choice(lists))
+        return planned
+
+    mixed, paced = mix(owned[third : 2 * third]), mix(owned[2 * third :])
     rng.shuffle(lists)
     rng.shuffle(reads)
     runs: dict[str, object] = {"load": "wrk"}
     for name, requests in (("list", lists), ("read", reads), ("sign", signs), ("mixed", mixed)):
-        progress(f"wrk: {name}")
+        progress(f"wrk: {name}, {concurrency} requests in flight")
         # a sign run stops before it could sign a case twice (a repeat is a no-op, not a write)
-        budget = seconds if name != "sign" else min(seconds, len(signs) / 400)
+        budget = seconds if name != "sign" else min(seconds, len(signs) / 1200)
         runs[name] = _wrk(work, port, name, requests, budget, concurrency)
+    # the workers as people use it: each a connection of its own, a request every few seconds
+    think_ms = 1000 * len(tokens) / PACED_RATE
+    progress(f"wrk: {len(tokens)} workers, one request each every {think_ms / 1000:g} s")
+    runs["paced"] = {
+        "workers": len(tokens),
+        "mean_think_ms": round(think_ms),
+        **_wrk(work, port, "paced", paced, seconds, len(tokens), think_ms),
+    }
     return runs
 
 
@@ -116,12 +132,13 @@ def _wrk(
     requests: list[tuple[str, str, str, str]],
     seconds: float,
     concurrency: int,
+    think_ms: float = 0.0,
 ) -> dict[str, object]:
     plan = work / f"{name}.requests"
     plan.write_text("".join("\t".join(r) + "\n" for r in requests), encoding="utf-8")
-    script = Path(__file__).with_name("wrk_load.lua")
+    script = Path(__file__).with_name("wrk_paced.lua" if think_ms else "wrk_load.lua")
     command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--latency"]
-    command += ["-s", str(script), f"http://127.0.0.1:{port}", "--", str(plan)]
+    command += ["-s", str(script), f"http://127.0.0.1:{port}", "--", str(plan), str(think_ms)]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
     found = _parse_wrk(out)
     requests_done, refused = found.get("requests"), found.get("non_2xx")

@@ -40,16 +40,18 @@ def bench_latency(
     seed: int,
     progress: Callable[[str], None] = lambda _s: None,
     every_phone: bool = True,
+    processes: int = 1,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="gridloop-bench-latency-") as tmp:
         work = Path(tmp)
         db = work / "gridloop.db"
         incidents = max(1, round(incidents_per_s * max(1.0, seconds - 5)))
         scenario = build_scenario(work, preset, incidents, gateways, seed, progress, every_phone)
-        with served(db, progress) as server:
+        with served(db, progress, processes=processes) as server:
             measured = _run(server, scenario, rate, seconds, incidents_per_s, batch)
             progress("stopping the server")
         cases = _cases_of(db, {d for d, _e, _a in scenario.incidents})
+    measured["server_processes"] = processes
     return _result(preset, rate, seconds, gateways, batch, scenario, measured, cases)
 
 
@@ -161,6 +163,7 @@ def _result(
         "devices": scenario.devices,
         "rate_asked": rate,
         "seconds": seconds,
+        "server_processes": measured["server_processes"],
         "gateways": gateways,
         "batch": batch,
         "messages_sent": sent,

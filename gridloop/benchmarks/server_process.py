@@ -22,13 +22,15 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(db: Path, progress: Callable[[str], None], loop: str = "auto") -> Iterator[Served]:
+def served(
+    db: Path, progress: Callable[[str], None], loop: str = "auto", processes: int = 1
+) -> Iterator[Served]:
     """Start the server on `db` (no access log), wait until it answers, stop it after."""
     port = free_port()
     progress(f"starting the server on port {port}")
-    command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db)]
+    command = [sys.executable, "-m", "gridloop", "serve", "--db", str(db), "--port", str(port)]
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--no-access-log", "--loop", loop],
+        [*command, "--no-access-log", "--loop", loop, "--processes", str(processes)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "GRIDLOOP_DB": str(db)},

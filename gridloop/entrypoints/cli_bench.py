@@ -53,6 +53,7 @@ def bench_ingest(preset: str, hours: float, seed: int) -> None:
     show_default=True,
     help="Whose feed streams are open: every worker's, or those of the incidents' grids.",
 )
+@click.option("--processes", type=int, default=1, show_default=True, help="Server processes.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def bench_latency(
     preset: str,
@@ -62,6 +63,7 @@ def bench_latency(
     gateways: int,
     batch: int,
     phones: str,
+    processes: int,
     seed: int,
 ) -> None:
     """Reading's arrival → its case in the assignee's feed, under steady HTTP telemetry."""
@@ -69,7 +71,9 @@ def bench_latency(
 
     with steps("bench latency") as show:
         every = phones == "all"
-        result = run(preset, rate, seconds, incidents, gateways, batch, seed, show, every)
+        result = run(
+            preset, rate, seconds, incidents, gateways, batch, seed, show, every, processes
+        )
     _record(result)
 
 
@@ -101,14 +105,21 @@ def bench_scale(preset: str, hours: float, seed: int) -> None:
     show_default=True,
     help="The server's event loop (gridloop serve --loop).",
 )
+@click.option("--processes", type=int, default=1, show_default=True, help="Server processes.")
 def bench_api(
-    preset: str, workers: int, seconds: float, concurrency: int, seed: int, loop: str
+    preset: str,
+    workers: int,
+    seconds: float,
+    concurrency: int,
+    seed: int,
+    loop: str,
+    processes: int,
 ) -> None:
     """Grid workers listing, reading and signing cases over HTTP (server in its own process)."""
     from gridloop.benchmarks.api_bench import bench_api as run
 
     with steps("bench api") as show:
-        result = run(preset, workers, seconds, concurrency, seed, show, loop)
+        result = run(preset, workers, seconds, concurrency, seed, show, loop, processes)
     _record(result)
 
 

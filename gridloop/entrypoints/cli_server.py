@@ -29,13 +29,31 @@ db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=N
     show_default=True,
     help="The event loop (auto: uvloop when installed).",
 )
-def serve(db: str | None, host: str, port: int, access_log: bool, loop: str) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes on the port: one ingests telemetry and runs the clocks, the others "
+    "answer the API and pass telemetry to it (several use several cores).",
+)
+def serve(
+    db: str | None, host: str, port: int, access_log: bool, loop: str, processes: int
+) -> None:
     """Run the HTTP server (telemetry intake, alerts, /metrics)."""
     import uvicorn
 
     from gridloop.config import Settings
     from gridloop.entrypoints.web.app import create_app
 
+    if processes > 1:
+        from gridloop.entrypoints.server_processes import run_processes
+
+        # each process builds its app from the environment
+        if db is not None:
+            os.environ["GRIDLOOP_DB"] = db
+        os.environ["GRIDLOOP_PROCESSES"] = str(processes)
+        sys.exit(run_processes(processes, host, port, loop, access_log))
     uvicorn.run(
         create_app(Settings.from_env(db)),
         host=host,

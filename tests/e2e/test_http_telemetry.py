@@ -103,7 +103,8 @@ def test_a_gateway_token_covers_the_devices_of_its_region_in_ndjson(served) -> N
     metrics = httpx.get(f"{url}/metrics").text
     assert "gridloop_messages_accepted_total 1" in metrics
     assert 'gridloop_messages_rejected_total{reason="malformed"} 1' in metrics
-    assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+    health = httpx.get(f"{url}/healthz").json()
+    assert (health["status"], health["ingests"]) == ("ok", True)
 
 
 def test_a_revoked_device_token_is_refused(app: App, tiny_dir: Path) -> None:

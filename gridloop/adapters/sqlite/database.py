@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from gridloop.adapters.sqlite.write_gate import GatedConnection, WriteGate, gate_for
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -38,7 +40,11 @@ def migrations() -> list[Migration]:
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection with the pragmas gridloop relies on, schema migrated."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    gate = gate_for(path) if str(path) != ":memory:" else None
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, factory=GatedConnection
+    )
+    conn.write_gate = gate
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed txn
     conn.execute("PRAGMA foreign_keys=ON")
@@ -87,7 +93,17 @@ def _statements(sql: str) -> list[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (connections are autocommit)."""
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (connections are autocommit);
+    through the database's write gate when processes share it (write_gate.py)."""
+    gate: WriteGate | None = getattr(conn, "write_gate", None)
+    if gate is None:
+        yield from _transaction(conn)
+        return
+    with gate.held():
+        yield from _transaction(conn)
+
+
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

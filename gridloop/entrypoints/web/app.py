@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
 
@@ -12,19 +13,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from gridloop import __version__
-from gridloop.bootstrap import bootstrap
+from gridloop.adapters.sqlite.write_gate import share_writes
+from gridloop.bootstrap import bootstrap, tune_gc_for_streaming
 from gridloop.config import Settings
 from gridloop.entrypoints.web import assets, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
 from gridloop.entrypoints.web.dashboard_routes import dashboard_router
 from gridloop.entrypoints.web.feed_bell import FeedBell
+from gridloop.entrypoints.web.leader_link import LeaderLink, Leadership, serve_intake
 from gridloop.entrypoints.web.limits import LimitsMiddleware, api_limits
 from gridloop.entrypoints.web.metrics import render_metrics
 from gridloop.entrypoints.web.open311 import open311_router
 from gridloop.entrypoints.web.pages import router as pages_router
 from gridloop.entrypoints.web.people_routes import people_router
 from gridloop.entrypoints.web.state import WebState
+from gridloop.entrypoints.web.telemetry_routes import intake
 from gridloop.entrypoints.web.telemetry_routes import router as telemetry_router
 from gridloop.service_layer.closed_loop import ClosedLoop
 
@@ -33,30 +37,55 @@ TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their dead
 CHECKPOINT_S = 60.0
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, processes: int = 1) -> FastAPI:
+    """The app of one server process; with `processes` > 1 one of them ingests (leader_link)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if processes > 1:
+            share_writes(settings.db_path)  # before any connection to it is opened
         core = bootstrap(settings)
-        pipeline = core.pipeline(clock=lambda: int(time.time() * 1000))
+        leadership = Leadership(settings.db_path) if processes > 1 else None
+        ingests = leadership is None or leadership.try_lead()
+        pipeline = core.pipeline(clock=lambda: int(time.time() * 1000)) if ingests else None
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
         state.accounts = core.account_service()
         if core.holds_district():
             # alerts become cases as they are committed; the clocks run on the wall clock
             state.bell = FeedBell(asyncio.get_running_loop())
             state.cases = core.case_service(also=(state.bell,))
-            state.loop = ClosedLoop(pipeline, state.cases)
+            if pipeline is not None:
+                state.loop = ClosedLoop(pipeline, state.cases)
+        intake_server = None
+        if leadership is not None:
+            state.feed_poll_s = 0.1  # the other processes' notices come by the table only
+            if ingests:
+                intake_server = await serve_intake(
+                    leadership.socket_path, lambda token, body: intake(state, token, body)
+                )
+            else:
+                state.leader = LeaderLink(leadership.socket_path)
+            log.info("server process %d: %s", os.getpid(), "ingests" if ingests else "passes on")
         app.state.gridloop = state
-        task = asyncio.create_task(_clock(state))
+        # the registry, directory and caches built above live as long as the process: out of
+        # the collector's sight, so that no full collection stalls every request for a while
+        tune_gc_for_streaming()
+        task = asyncio.create_task(_clock(state)) if ingests else None
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if intake_server is not None:
+                intake_server.close()
             hub = getattr(app.state, "feed_hub", None)  # made by the first feed stream
             if hub is not None:
                 await hub.close()
             state.close()
+            if leadership is not None:
+                leadership.release()
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
@@ -73,8 +102,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dashboard_router(settings))  # after the API: builds on its services
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz(request: Request) -> dict[str, object]:
+        """Up; `ingests`: whether this server process is the one that evaluates telemetry."""
+        state: WebState = request.app.state.gridloop
+        return {"status": "ok", "pid": os.getpid(), "ingests": state.pipeline is not None}
 
     @app.get("/metrics", response_class=PlainTextResponse)
     def metrics(request: Request) -> str:
@@ -92,3 +123,9 @@ async def _clock(state: WebState) -> None:
         if time.monotonic() - last_checkpoint > CHECKPOINT_S:
             await asyncio.to_thread(state.checkpoint)
             last_checkpoint = time.monotonic()
+
+
+def app_from_env() -> FastAPI:
+    """The app of each process `gridloop serve --processes N` starts: settings from the
+    environment."""
+    return create_app(Settings.from_env(), int(os.environ.get("GRIDLOOP_PROCESSES", "1")))

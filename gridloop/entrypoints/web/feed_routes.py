@@ -93,7 +93,7 @@ def _hub(request: Request, notices: NoticeFeed) -> FeedHub:
     state = request.app.state
     hub: FeedHub | None = getattr(state, "feed_hub", None)
     if hub is None:
-        hub = state.feed_hub = FeedHub(notices, state.gridloop.bell)
+        hub = state.feed_hub = FeedHub(notices, state.gridloop.bell, state.gridloop.feed_poll_s)
     return hub
 
 

@@ -15,6 +15,7 @@ from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
 from gridloop.domain.accounts import Account
 from gridloop.domain.cases.actor import Actor
 from gridloop.entrypoints.web.feed_bell import FeedBell
+from gridloop.entrypoints.web.leader_link import LeaderLink
 from gridloop.service_layer.accounts import AccountService, actor_for
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.closed_loop import ClosedLoop
@@ -25,15 +26,21 @@ CREDENTIAL_TTL_S = 60.0
 
 class WebState:
     def __init__(
-        self, pipeline: IngestPipeline, store: SqliteTelemetryStore, tokens: SqliteTokenStore
+        self,
+        pipeline: IngestPipeline | None,
+        store: SqliteTelemetryStore,
+        tokens: SqliteTokenStore,
     ) -> None:
+        # no pipeline: another server process ingests, and `leader` passes telemetry to it
         self.pipeline, self.store, self.tokens = pipeline, store, tokens
+        self.leader: LeaderLink | None = None
         self._lock = threading.Lock()  # the pipeline is the single writer
         self._credentials: dict[str, tuple[float, Credential | None]] = {}
         self.loop: ClosedLoop | None = None  # the case loop, when the database holds a district
         self.cases: CaseService | None = None  # likewise
         self.accounts: AccountService | None = None
         self.bell: FeedBell | None = None  # rings when the case service stores notices
+        self.feed_poll_s = 0.5  # for notices other processes store (shorter with several)
 
     def actor_for(self, account: Account) -> Actor:
         """The workflow actor of a signed-in account (a worker's grids from the registry)."""
@@ -56,16 +63,21 @@ class WebState:
         self._credentials[token] = (time.monotonic() + CREDENTIAL_TTL_S, credential)
         return credential
 
+    def ingesting(self) -> IngestPipeline:
+        if self.pipeline is None:
+            raise RuntimeError("this server process does not ingest (another one does)")
+        return self.pipeline
+
     def count_unauthorized(self) -> None:
         with self._lock:
-            self.pipeline.count_rejected("unauthorized")
+            self.ingesting().count_rejected("unauthorized")
 
     def allows(self, credential: Credential) -> Callable[[str], bool]:
         """The devices this credential may speak for."""
         if credential.kind == "device":
             return lambda device_id: device_id == credential.device_id
         scope = credential.scope or ""
-        places = self.pipeline.places
+        places = self.ingesting().places
 
         def in_scope(device_id: str) -> bool:
             place = places.get(device_id)
@@ -83,29 +95,32 @@ class WebState:
         return await to_thread.run_sync(self._run, "lines", list(lines), credential)
 
     def _run(self, form: str, batch: list[Any], credential: Credential) -> dict[str, object]:
-        allow = self.allows(credential)
+        allow, pipeline = self.allows(credential), self.ingesting()
         with self._lock:
             if form == "objects":
-                outcome = self.pipeline.ingest_objects(batch, allow)
+                outcome = pipeline.ingest_objects(batch, allow)
             else:
-                outcome = self.pipeline.ingest_lines(batch, 1, allow)
+                outcome = pipeline.ingest_lines(batch, 1, allow)
         return outcome.as_json()
 
     def tick(self) -> None:
         with self._lock:
             now = int(time.time() * 1000)
-            self.pipeline.tick(now)
+            self.ingesting().tick(now)
             if self.loop is not None:
                 self.loop.advance(now)
 
     def checkpoint(self) -> None:
         with self._lock:
-            self.pipeline.checkpoint()
+            self.ingesting().checkpoint()
 
     def close(self) -> None:
         """Checkpoint and release every connection and background sender (on shutdown)."""
         with self._lock:
-            self.pipeline.finish()
+            if self.pipeline is not None:
+                self.pipeline.finish()
+            if self.leader is not None:
+                self.leader.close()
             self.store.close()
             self.tokens.close()
             if self.accounts is not None:

@@ -6,6 +6,7 @@ import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from gridloop.adapters.sqlite.token_store import Credential
 from gridloop.entrypoints.alert_view import alert_json
 from gridloop.entrypoints.timefmt import parse_iso
 from gridloop.entrypoints.web.auth import Caller
@@ -27,32 +28,54 @@ async def post_telemetry(request: Request) -> JSONResponse:
     state = _state(request)
     auth = request.headers.get("authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
-    credential = state.authenticate(token) if token else None
-    if credential is None:
-        state.count_unauthorized()
-        raise HTTPException(401, "a valid device or gateway token is required (Bearer)")
+    if state.leader is None:
+        _credential(state, token)  # refuse a wrong token before reading its body
     length = int(request.headers.get("content-length") or 0)
     if length > MAX_BODY:
         raise HTTPException(413, f"body over {MAX_BODY} bytes")
     body = await request.body()
     if len(body) > MAX_BODY:
         raise HTTPException(413, f"body over {MAX_BODY} bytes")
+    if state.leader is not None:  # another process ingests: it answers
+        status, answer = await state.leader.ingest(token, body)
+        if status != 200:
+            raise HTTPException(status, str(answer.get("detail", "")))
+        return JSONResponse(answer)
+    return JSONResponse(await ingest_body(state, token, body))
+
+
+async def intake(state: WebState, token: str, body: bytes) -> tuple[int, dict[str, object]]:
+    """A telemetry POST another server process passed on (see leader_link)."""
+    try:
+        return 200, await ingest_body(state, token, body)
+    except HTTPException as e:
+        return e.status_code, {"detail": e.detail}
+
+
+def _credential(state: WebState, token: str) -> Credential:
+    credential = state.authenticate(token) if token else None
+    if credential is None:
+        state.count_unauthorized()
+        raise HTTPException(401, "a valid device or gateway token is required (Bearer)")
+    return credential
+
+
+async def ingest_body(state: WebState, token: str, body: bytes) -> dict[str, object]:
+    credential = _credential(state, token)
     stripped = body.lstrip()
     if stripped.startswith(b"["):
         try:
             objs = orjson.loads(body)
         except orjson.JSONDecodeError as e:
             raise HTTPException(400, f"body is not a JSON array: {e}") from e
-        result = await state.ingest_objects(objs, credential)
-    elif stripped.startswith(b"{") and b"\n" not in stripped.strip():
+        return await state.ingest_objects(objs, credential)
+    if stripped.startswith(b"{") and b"\n" not in stripped.strip():
         try:
             obj = orjson.loads(body)
         except orjson.JSONDecodeError as e:
             raise HTTPException(400, f"body is not JSON: {e}") from e
-        result = await state.ingest_objects([obj], credential)
-    else:
-        result = await state.ingest_lines(body.splitlines(), credential)
-    return JSONResponse(result)
+        return await state.ingest_objects([obj], credential)
+    return await state.ingest_lines(body.splitlines(), credential)
 
 
 @router.get("/alerts")
