@@ -129,7 +129,7 @@ class App:
     def notifier(self, store: SqliteCaseStore, also: Sequence[Notifier] = ()) -> Notifier:
         """The in-app feed (same database), a log line per notice, and the webhook if set;
         then `also` (e.g. the web server's bell that wakes its feed streams)."""
-        notifiers: list[Notifier] = [SqliteFeed(store.connection), LogNotifier()]
+        notifiers: list[Notifier] = [SqliteFeed(store.connection, store.atomic), LogNotifier()]
         notify = self.settings.document().get("notify", {})
         url = notify.get("webhook") if isinstance(notify, dict) else None
         if isinstance(url, str) and url:

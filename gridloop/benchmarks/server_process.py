@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -36,19 +37,24 @@ def served(
         env={**os.environ, "GRIDLOOP_DB": str(db)},
     )
     try:
-        wait_up(port)
+        wait_up(port, processes=processes)
         yield Served(port, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
 
 
-def wait_up(port: int, timeout_s: float = 60) -> None:
+def wait_up(port: int, timeout_s: float = 120, processes: int = 1) -> None:
+    """Until every server process answers: a load that connected earlier would pile its
+    connections onto the first one up (each connection stays with the process it reached)."""
     deadline = time.monotonic() + timeout_s
+    answered: set[int] = set()
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+        try:  # a new connection each time: the kernel hands it to any process listening
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                answered.add(int(json.load(r).get("pid", 0)))
+            if len(answered) >= processes:
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("the server did not come up")
+    raise RuntimeError(f"{processes - len(answered)} of {processes} server processes not up")

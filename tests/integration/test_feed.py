@@ -88,3 +88,38 @@ def test_an_empty_batch_stores_nothing(feed: SqliteFeed) -> None:
     feed.close()
 
     assert feed.latest_id() == 0
+
+
+def test_notices_on_the_case_store_connection_never_interleave_with_its_transactions(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from gridloop.adapters.sqlite.case_store import SqliteCaseStore
+
+    store = SqliteCaseStore(connect(tmp_path / "gridloop.db"))
+    feed = SqliteFeed(store.connection, store.atomic)  # as bootstrap wires them
+    errors: list[BaseException] = []
+
+    def allocate() -> None:
+        try:
+            for i in range(300):
+                with store.atomic():
+                    store.new_case_id(T0 + i)
+        except BaseException as e:  # a nested BEGIN on the shared connection fails here
+            errors.append(e)
+
+    def tell() -> None:
+        try:
+            for i in range(300):
+                feed.notify([notice("worker:W0001", f"C{i:08d}")])
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=allocate), threading.Thread(target=tell)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(feed.since(["worker:W0001"], 0, 1000)) == 300

@@ -11,11 +11,12 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar, cast
 
 from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
 from gridloop.adapters.sqlite.database import transaction
+from gridloop.adapters.sqlite.write_gate import WriteGate
 from gridloop.domain.cases.events import CaseEvent
 from gridloop.domain.cases.merging import Candidate
 from gridloop.domain.cases.states import OPEN_STATES
@@ -54,8 +55,12 @@ class SqliteCaseStore:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One write transaction; nested calls join the outer one. Other threads wait."""
-        with self._lock:
+        """One write transaction; nested calls join the outer one. Other threads wait.
+
+        Across processes, the database's write gate comes first: a writer waiting for another
+        process's write must not hold the lock that this process's readers need."""
+        gate: WriteGate | None = getattr(self._conn, "write_gate", None)
+        with gate.held() if gate is not None else nullcontext(), self._lock:
             yield from self._atomic()
 
     def _atomic(self) -> Iterator[None]:

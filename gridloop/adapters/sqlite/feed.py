@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from gridloop.adapters.sqlite.database import transaction
@@ -14,13 +15,20 @@ from gridloop.domain.notifications import Notice, NoticeKind
 class SqliteFeed:
     """A Notifier that stores notices; ids ascend, so a reader resumes after the last id it saw."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        atomic: Callable[[], AbstractContextManager[object]] | None = None,
+    ) -> None:
+        # `atomic`: the transaction of whoever shares the connection (the case store's), so
+        # that a notice's insert never interleaves with that owner's other work on it
         self._conn = conn
+        self._atomic = atomic or (lambda: transaction(conn))
 
     def notify(self, notices: Sequence[Notice]) -> None:
         if not notices:
             return
-        with transaction(self._conn):
+        with self._atomic():
             self._conn.executemany(
                 "INSERT INTO feed (recipient, kind, case_id, at, title, data)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
