@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gridloop.entrypoints.cli_server import loop_option
 from gridloop.entrypoints.progress import steps
 
 
@@ -98,13 +99,7 @@ def bench_scale(preset: str, hours: float, seed: int) -> None:
 @click.option("--seconds", type=float, default=30, show_default=True)
 @click.option("--concurrency", type=int, default=64, show_default=True, help="Requests in flight.")
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option(
-    "--loop",
-    type=click.Choice(["auto", "asyncio", "uvloop"]),
-    default="auto",
-    show_default=True,
-    help="The server's event loop (gridloop serve --loop).",
-)
+@loop_option
 @click.option("--processes", type=int, default=1, show_default=True, help="Server processes.")
 def bench_api(
     preset: str,

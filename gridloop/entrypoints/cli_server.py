@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from gridloop.bootstrap import App
 
 db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=None)
+loop_option = click.option(
+    "--loop",
+    type=click.Choice(["auto", "asyncio", "uvloop"]),
+    default="auto",
+    show_default=True,
+    help="The server's event loop (auto: uvloop when installed).",
+)
 
 
 @click.command()
@@ -22,13 +29,7 @@ db_option = click.option("--db", metavar="PATH", envvar="GRIDLOOP_DB", default=N
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
-@click.option(
-    "--loop",
-    type=click.Choice(["auto", "asyncio", "uvloop"]),
-    default="auto",
-    show_default=True,
-    help="The event loop (auto: uvloop when installed).",
-)
+@loop_option
 @click.option(
     "--processes",
     type=click.IntRange(1, 64),

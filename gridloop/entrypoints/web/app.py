@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import AsyncIterator
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
@@ -35,6 +36,7 @@ from gridloop.service_layer.closed_loop import ClosedLoop
 log = logging.getLogger("gridloop.web")
 TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
 CHECKPOINT_S = 60.0
+REQUEST_THREADS = int(os.environ.get("GRIDLOOP_REQUEST_THREADS", "8"))
 
 
 def create_app(settings: Settings, processes: int = 1) -> FastAPI:
@@ -70,6 +72,9 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
         # the registry, directory and caches built above live as long as the process: out of
         # the collector's sight, so that no full collection stalls every request for a while
         tune_gc_for_streaming()
+        # Few request threads: Python runs one at a time, and forty runnable threads take turns
+        # with the event loop in 5 ms slices (a request waits behind all of them)
+        to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         task = asyncio.create_task(_clock(state)) if ingests else None
         try:
             yield
