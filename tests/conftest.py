@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -13,6 +16,7 @@ from gridloop.bootstrap import App, bootstrap
 from gridloop.config import Settings
 
 DEFAULT_GC_THRESHOLDS = gc.get_threshold()
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +54,18 @@ def collect_between_tests() -> Iterator[None]:
         gc.unfreeze()
         gc.set_threshold(*DEFAULT_GC_THRESHOLDS)
         gc.collect()
+
+
+RunAsync = Callable[[Coroutine[Any, Any, T]], T]
+
+
+@pytest.fixture
+def run_async() -> RunAsync[Any]:
+    """asyncio.run() in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session, where asyncio.run() refuses to start."""
+
+    def run(coro: Coroutine[Any, Any, T]) -> T:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
+
+    return run

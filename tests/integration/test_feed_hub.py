@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gridloop.adapters.sqlite.database import connect
 from gridloop.adapters.sqlite.feed import SqliteFeed
@@ -22,7 +24,7 @@ def notice(recipient: str, case_id: str) -> Notice:
 
 
 def test_one_read_per_ring_serves_every_stream_and_each_hears_only_its_own(
-    tmp_path: Path,
+    tmp_path: Path, run_async: Callable[..., Any]
 ) -> None:
     writer = SqliteFeed(connect(tmp_path / "gridloop.db"))
     writer.notify([notice("worker:W0", "C0")])  # stored before anyone listens: not handed on
@@ -51,12 +53,14 @@ def test_one_read_per_ring_serves_every_stream_and_each_hears_only_its_own(
         await hub.close()
         return heard, reads
 
-    heard, reads = asyncio.run(scenario())
+    heard, reads = run_async(scenario())
     assert heard == {"worker:W3": ["C3"], "worker:W7": ["C7"]}  # W7's first went to the waiter
     assert reads == 1  # one query for 200 streams
 
 
-def test_notices_another_process_stores_arrive_by_polling(tmp_path: Path) -> None:
+def test_notices_another_process_stores_arrive_by_polling(
+    tmp_path: Path, run_async: Callable[..., Any]
+) -> None:
     async def scenario() -> list[tuple[int, str]]:
         hub = FeedHub(NoticeFeed(SqliteFeed(connect(tmp_path / "gridloop.db")), "D"), None, 0.05)
         with hub.subscribe(["community:C1"]) as sub:
@@ -67,15 +71,15 @@ def test_notices_another_process_stores_arrive_by_polling(tmp_path: Path) -> Non
         await hub.close()
         return [(got[0], got[1].case_id)]
 
-    assert asyncio.run(scenario()) == [(1, "C9")]
+    assert run_async(scenario()) == [(1, "C9")]
 
 
-def test_a_stream_too_far_behind_is_told_to_read_the_table() -> None:
+def test_a_stream_too_far_behind_is_told_to_read_the_table(run_async: Callable[..., Any]) -> None:
     async def scenario() -> tuple[int, bool]:
         sub = Subscription(["worker:W1"])
         for i in range(sub.queue.maxsize + 5):
             sub.offer((i + 1, notice("worker:W1", f"C{i}")))
         return sub.queue.qsize(), sub.overflowed.is_set()
 
-    size, told = asyncio.run(scenario())
+    size, told = run_async(scenario())
     assert told and size == Subscription(["x"]).queue.maxsize

@@ -3,9 +3,10 @@ over a Unix socket frame by frame, and writers from several processes take turns
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gridloop.adapters.sqlite.database import connect, transaction
 from gridloop.adapters.sqlite.write_gate import share_writes
@@ -21,7 +22,9 @@ def test_one_leader_at_a_time_and_another_takes_over_when_it_goes(tmp_path: Path
     second.release()
 
 
-def test_telemetry_passes_to_the_leader_and_its_answers_come_back(tmp_path: Path) -> None:
+def test_telemetry_passes_to_the_leader_and_its_answers_come_back(
+    tmp_path: Path, run_async: Callable[..., Any]
+) -> None:
     socket_path = tmp_path / "intake.sock"
     seen: list[tuple[str, bytes]] = []
 
@@ -46,7 +49,7 @@ def test_telemetry_passes_to_the_leader_and_its_answers_come_back(tmp_path: Path
         link.close()
         return answers
 
-    answers = asyncio.run(scenario())
+    answers = run_async(scenario())
     assert answers[0][0] == 503 and "retry" in str(answers[0][1]["detail"])
     assert answers[1] == (200, {"accepted": 2, "rejected": 0})
     assert answers[2][0] == 401
