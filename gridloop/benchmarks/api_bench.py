@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import random
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
@@ -21,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from gridloop.benchmarks.figures import percentiles
 from gridloop.benchmarks.server_process import served
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
@@ -270,9 +270,9 @@ async def _load(
     return {
         "requests": len(every),
         "requests_per_s": round(len(every) / elapsed, 1),
-        **_percentiles(every),
+        **percentiles(every),
         "by_operation": {
-            op: {"requests": len(v), "per_s": round(len(v) / elapsed, 1), **_percentiles(v)}
+            op: {"requests": len(v), "per_s": round(len(v) / elapsed, 1), **percentiles(v)}
             for op, v in sorted(latencies.items())
         },
         "statuses": dict(sorted(statuses.items())),
@@ -286,14 +286,3 @@ def _pick(rng: random.Random) -> str:
             return op
         roll -= share
     return "list"
-
-
-def _percentiles(ms: list[float]) -> dict[str, float]:
-    if len(ms) < 2:
-        return {"p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
-    cuts = statistics.quantiles(ms, n=100, method="inclusive")
-    return {
-        "p50_ms": round(cuts[49], 1),
-        "p95_ms": round(cuts[94], 1),
-        "p99_ms": round(cuts[98], 1),
-    }

@@ -17,12 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gridloop.benchmarks.figures import percentiles
 from gridloop.benchmarks.latency_load import GatewayPlan, listen, send
 from gridloop.benchmarks.latency_setup import Scenario, build_scenario, gateway_index
 from gridloop.benchmarks.server_process import Served, served
@@ -51,8 +51,7 @@ def bench_latency(
             measured = _run(server, scenario, rate, seconds, incidents_per_s, batch)
             progress("stopping the server")
         cases = _cases_of(db, {d for d, _e, _a in scenario.incidents})
-    measured["server_processes"] = processes
-    return _result(preset, rate, seconds, gateways, batch, scenario, measured, cases)
+    return _result(preset, rate, seconds, gateways, batch, processes, scenario, measured, cases)
 
 
 def _run(
@@ -136,6 +135,7 @@ def _result(
     seconds: float,
     gateways: int,
     batch: int,
+    processes: int,
     scenario: Scenario,
     measured: dict[str, object],
     cases: dict[str, tuple[str, str | None]],
@@ -156,14 +156,15 @@ def _result(
             latencies.append((at - left) * 1000)
     sent = sum(t.sent for t in tallies)
     elapsed = float(measured["elapsed_s"])  # type: ignore[arg-type]
-    cuts = _percentiles(latencies)
+    most = round(max(latencies), 1) if len(latencies) >= 2 else 0.0
+    cuts = {**percentiles(latencies), "max_ms": most}
     return {
         "benchmark": "latency",
         "preset": preset,
         "devices": scenario.devices,
         "rate_asked": rate,
         "seconds": seconds,
-        "server_processes": measured["server_processes"],
+        "server_processes": processes,
         "gateways": gateways,
         "batch": batch,
         "messages_sent": sent,
@@ -185,18 +186,6 @@ def _result(
         "met": bool(latencies) and missed == 0 and cuts["p99_ms"] < TARGET_P99_MS,
         "server_cpu_pct": round(100 * float(measured["server_cpu_s"]) / elapsed, 1),  # type: ignore[arg-type]
         "server_peak_rss_mb": measured["server_peak_rss_mb"],
-    }
-
-
-def _percentiles(ms: list[float]) -> dict[str, float]:
-    if len(ms) < 2:
-        return {"p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
-    cuts = statistics.quantiles(ms, n=100, method="inclusive")
-    return {
-        "p50_ms": round(cuts[49], 1),
-        "p95_ms": round(cuts[94], 1),
-        "p99_ms": round(cuts[98], 1),
-        "max_ms": round(max(ms), 1),
     }
 
 

@@ -36,7 +36,7 @@ from gridloop.service_layer.closed_loop import ClosedLoop
 log = logging.getLogger("gridloop.web")
 TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
 CHECKPOINT_S = 60.0
-REQUEST_THREADS = int(os.environ.get("GRIDLOOP_REQUEST_THREADS", "8"))
+REQUEST_THREADS = 8
 
 
 def create_app(settings: Settings, processes: int = 1) -> FastAPI:

@@ -28,26 +28,27 @@ async def post_telemetry(request: Request) -> JSONResponse:
     state = _state(request)
     auth = request.headers.get("authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
-    if state.leader is None:
-        _credential(state, token)  # refuse a wrong token before reading its body
+    # refuse a wrong token before reading its body (the ingesting process checks passed ones)
+    credential = _credential(state, token) if state.leader is None else None
     length = int(request.headers.get("content-length") or 0)
     if length > MAX_BODY:
         raise HTTPException(413, f"body over {MAX_BODY} bytes")
     body = await request.body()
     if len(body) > MAX_BODY:
         raise HTTPException(413, f"body over {MAX_BODY} bytes")
-    if state.leader is not None:  # another process ingests: it answers
+    if credential is None:  # another process ingests: it answers
+        assert state.leader is not None
         status, answer = await state.leader.ingest(token, body)
         if status != 200:
             raise HTTPException(status, str(answer.get("detail", "")))
         return JSONResponse(answer)
-    return JSONResponse(await ingest_body(state, token, body))
+    return JSONResponse(await ingest_body(state, credential, body))
 
 
 async def intake(state: WebState, token: str, body: bytes) -> tuple[int, dict[str, object]]:
     """A telemetry POST another server process passed on (see leader_link)."""
     try:
-        return 200, await ingest_body(state, token, body)
+        return 200, await ingest_body(state, _credential(state, token), body)
     except HTTPException as e:
         return e.status_code, {"detail": e.detail}
 
@@ -60,8 +61,7 @@ def _credential(state: WebState, token: str) -> Credential:
     return credential
 
 
-async def ingest_body(state: WebState, token: str, body: bytes) -> dict[str, object]:
-    credential = _credential(state, token)
+async def ingest_body(state: WebState, credential: Credential, body: bytes) -> dict[str, object]:
     stripped = body.lstrip()
     if stripped.startswith(b"["):
         try:
