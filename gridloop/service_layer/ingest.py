@@ -110,10 +110,22 @@ class IngestPipeline:
         self, lines: Sequence[bytes], first: int = 1, allow: Allow | None = None
     ) -> BatchOutcome:
         """One batch of NDJSON lines; `first` is the first line's number (for messages)."""
-        return self._ingest(self.decoder.decode_lines(lines, self.clock(), first), allow)
+        return self.ingest_decoded(self.decode_lines(lines, first), allow)
 
     def ingest_objects(self, objs: Sequence[object], allow: Allow | None = None) -> BatchOutcome:
-        return self._ingest(self.decoder.decode_objects(objs, self.clock()), allow)
+        return self.ingest_decoded(self.decode_objects(objs), allow)
+
+    # A door decodes and validates outside its intake lock (it touches no state), then hands
+    # the decoded batch to ingest_decoded() under the lock: a huge or bad body never holds it.
+    def decode_lines(self, lines: Sequence[bytes], first: int = 1) -> Decoded:
+        return self.decoder.decode_lines(lines, self.clock(), first)
+
+    def decode_objects(self, objs: Sequence[object]) -> Decoded:
+        return self.decoder.decode_objects(objs, self.clock())
+
+    def ingest_decoded(self, decoded: Decoded, allow: Allow | None = None) -> BatchOutcome:
+        """Dedup, evaluate and store a decoded batch (the part that needs the single writer)."""
+        return self._ingest(decoded, allow)
 
     def count_rejected(self, reason: str, n: int = 1) -> None:
         """A rejection decided before decoding (a wrong token): counted like the others."""
