@@ -34,6 +34,7 @@ class RejectReason(StrEnum):
     TS_FUTURE = "ts_future"
     TS_TOO_OLD = "ts_too_old"
     DUPLICATE = "duplicate"
+    UNPROCESSABLE = "unprocessable"  # valid, yet evaluating it failed: kept out alone (a bug)
 
 
 @dataclass(frozen=True, slots=True)
