@@ -36,6 +36,7 @@ from gridloop.service_layer.accounts import AccountService
 from gridloop.service_layer.case_directory import CaseDirectory
 from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.casework import CaseService
+from gridloop.service_layer.department_routing import routed_to
 from gridloop.service_layer.ingest import IngestPipeline
 from gridloop.service_layer.ports import (
     GeometryChecker,
@@ -154,10 +155,10 @@ class App:
             raise ConfigError(f"{self.settings.db_path} holds no district: run gridloop import")
         directory = CaseDirectory.from_registry(registry, self.build_locator(registry.grids))
         policy = self.case_policy()
-        unknown = policy.routing.unknown_departments(set(directory.departments))
-        if unknown:
-            where = self.settings.config_path or "the default routing table"
-            raise ConfigError(f"{where}: routing names unknown departments {unknown}")
+        try:
+            policy = routed_to(policy, registry.departments)
+        except ValueError as e:
+            raise ConfigError(f"{self.settings.config_path or 'settings'}: {e}") from None
         store = self.case_store()
         return CaseService(
             store,

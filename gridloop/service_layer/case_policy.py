@@ -1,7 +1,8 @@
 """The closed loop's configuration: time limits, calendar, escalation, routing, merging.
 
 Read from the `[cases]`, `[sla]`, `[routing]` and `[merge]` tables of the settings file; every
-table is optional and a bad value raises ValueError naming its key.
+table is optional and a bad value raises ValueError naming its key. `[routing]` maps categories
+to department functions (`"gas_detector.*" = ["gas"]`) or department codes.
 """
 
 from __future__ import annotations

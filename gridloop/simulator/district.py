@@ -12,6 +12,7 @@ from gridloop.adapters.formats.writer import write_registry
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.geometry import Area, PolygonRings, Ring
 from gridloop.domain.people import Department
+from gridloop.domain.people import DepartmentFunction as F
 from gridloop.domain.regions import Community, District, Grid, Street
 from gridloop.domain.registry import DistrictRegistry
 from gridloop.simulator.geography import Tiling, build_tiling
@@ -25,16 +26,16 @@ from gridloop.simulator.staffing import build_workers
 Progress = Callable[[str], None]
 
 DEPARTMENTS = (
-    Department("D01", "城管执法局", "0971-6112319"),
-    Department("D02", "消防救援大队", "0971-6119119"),
-    Department("D03", "供电公司", "0971-6195598"),
-    Department("D04", "燃气公司", "0971-6196777"),
-    Department("D05", "自来水公司", "0971-6133345"),
-    Department("D06", "公安分局", "0971-6110110"),
-    Department("D07", "民政局", "0971-6147012"),
-    Department("D08", "住建局", "0971-6152368"),
-    Department("D09", "应急管理局", "0971-6120350"),
-    Department("D10", "物业服务中心", "0971-6188006"),
+    Department("D01", "城管执法局", "0971-6112319", (F.URBAN_MANAGEMENT,)),
+    Department("D02", "消防救援大队", "0971-6119119", (F.FIRE,)),
+    Department("D03", "供电公司", "0971-6195598", (F.POWER,)),
+    Department("D04", "燃气公司", "0971-6196777", (F.GAS,)),
+    Department("D05", "自来水公司", "0971-6133345", (F.WATER,)),
+    Department("D06", "公安分局", "0971-6110110", (F.POLICE,)),
+    Department("D07", "民政局", "0971-6147012", (F.CIVIL_AFFAIRS,)),
+    Department("D08", "住建局", "0971-6152368", (F.HOUSING,)),
+    Department("D09", "应急管理局", "0971-6120350", (F.EMERGENCY,)),
+    Department("D10", "物业服务中心", "0971-6188006", (F.PROPERTY,)),
 )
 
 # Each stage draws from its own stream, so changing one stage leaves the others' output alone.

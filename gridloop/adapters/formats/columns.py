@@ -16,8 +16,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     WORKERS_FILE: ("id", "name", "phone", "grid_codes", "employment"),
     DEVICES_FILE: ("id", "kind", "building_code", "lon", "lat", "attrs"),
     RESIDENTS_FILE: ("id", "name", "building_code", "room", "phone", "tags", "emergency_contact"),
-    DEPARTMENTS_FILE: ("code", "name", "phone"),
+    DEPARTMENTS_FILE: ("code", "name", "phone", "functions"),
 }
+# Columns added after files were already in use: a file without one still reads (empty values).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {DEPARTMENTS_FILE: ("functions",)}
 REQUIRED_FILES = (
     DISTRICT_FILE,
     GRIDS_FILE,

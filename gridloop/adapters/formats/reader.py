@@ -14,6 +14,8 @@ from gridloop.adapters.formats.columns import (
     DEVICES_FILE,
     DISTRICT_FILE,
     GRIDS_FILE,
+    LIST_SEPARATOR,
+    OPTIONAL_COLUMNS,
     RESIDENTS_FILE,
     WORKERS_FILE,
 )
@@ -22,7 +24,14 @@ from gridloop.adapters.formats.text import Row, read_csv, read_text
 from gridloop.domain.buildings import Building
 from gridloop.domain.devices.device import Device
 from gridloop.domain.geometry import point_problem
-from gridloop.domain.people import Department, Employment, GridWorker, Resident, ResidentTag
+from gridloop.domain.people import (
+    Department,
+    DepartmentFunction,
+    Employment,
+    GridWorker,
+    Resident,
+    ResidentTag,
+)
 from gridloop.domain.problems import Located, Problem
 from gridloop.domain.regions import Community, District, Grid, Street
 from gridloop.domain.registry_checks import ParsedRegistry
@@ -78,7 +87,11 @@ def read_directory(directory: Path) -> ParsedRegistry:
         departments=[
             _department(r)
             for r in read_csv(
-                directory / DEPARTMENTS_FILE, COLUMNS[DEPARTMENTS_FILE], problems, required=False
+                directory / DEPARTMENTS_FILE,
+                COLUMNS[DEPARTMENTS_FILE],
+                problems,
+                required=False,
+                optional=OPTIONAL_COLUMNS[DEPARTMENTS_FILE],
             )
         ],
         problems=problems,
@@ -307,6 +320,19 @@ def _resident(row: Row) -> Located[Resident]:
 
 
 def _department(row: Row) -> Located[Department]:
+    functions = []
+    for raw in row.items("functions", LIST_SEPARATOR):
+        try:
+            functions.append(DepartmentFunction(raw))
+        except ValueError:
+            known = ", ".join(f.value for f in DepartmentFunction)
+            row.problem("functions", f"unknown function {raw!r}; known: {known}")
     return Located(
-        Department(row.text("code"), row.text("name"), row.text("phone", required=False)), row.line
+        Department(
+            row.text("code"),
+            row.text("name"),
+            row.text("phone", required=False),
+            tuple(dict.fromkeys(functions)),
+        ),
+        row.line,
     )

@@ -56,7 +56,8 @@ class Row:
         self._problems.append(Problem(self.file, self.line, field, message))
 
     def text(self, field: str, *, required: bool = True) -> str:
-        value = self._values[self._index[field]].strip()
+        at = self._index.get(field)  # None: an optional column the file does not have
+        value = self._values[at].strip() if at is not None else ""
         if required and not value:
             self.problem(field, "is empty")
         return value
@@ -95,9 +96,15 @@ class Row:
 
 
 def read_csv(
-    path: Path, columns: Sequence[str], problems: list[Problem], *, required: bool = True
+    path: Path,
+    columns: Sequence[str],
+    problems: list[Problem],
+    *,
+    required: bool = True,
+    optional: Sequence[str] = (),
 ) -> Iterator[Row]:
-    """Rows of a CSV whose header must hold exactly `columns` (in any order)."""
+    """Rows of a CSV whose header must hold exactly `columns` (in any order), of which those
+    in `optional` may be left out (their values read as empty)."""
     if not required and not path.exists():
         return
     text = read_text(path, problems)
@@ -113,7 +120,7 @@ def read_csv(
     except csv.Error as e:
         problems.append(Problem(name, 1, "", f"unreadable header: {e}"))
         return
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [h for h in header if h not in columns]
     duplicated = sorted({h for h in header if header.count(h) > 1})
     for c in missing:

@@ -81,7 +81,10 @@ def write_registry(registry: DistrictRegistry, directory: Path) -> None:
         _write_csv(
             directory / DEPARTMENTS_FILE,
             COLUMNS[DEPARTMENTS_FILE],
-            ((d.code, d.name, d.phone) for d in sorted(registry.departments, key=lambda d: d.code)),
+            (
+                (d.code, d.name, d.phone, LIST_SEPARATOR.join(f.value for f in d.functions))
+                for d in sorted(registry.departments, key=lambda d: d.code)
+            ),
         )
 
 

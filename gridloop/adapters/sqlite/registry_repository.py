@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from gridloop.adapters.formats.geojson import area_from_geojson, area_to_geojson
 from gridloop.domain.buildings import Building
 from gridloop.domain.devices.device import Device
-from gridloop.domain.people import Department, Employment, GridWorker, Resident, ResidentTag
+from gridloop.domain.people import (
+    Department,
+    DepartmentFunction,
+    Employment,
+    GridWorker,
+    Resident,
+    ResidentTag,
+)
 from gridloop.domain.regions import Community, District, Grid, Street
 from gridloop.domain.registry import DistrictRegistry, RegistryStats
 
@@ -155,8 +162,11 @@ class SqliteRegistryRepository:
 
     def upsert_departments(self, departments: Sequence[Department]) -> None:
         self._conn.executemany(
-            _upsert_sql("departments", ("code", "name", "phone"), "code"),
-            [(d.code, d.name, d.phone) for d in departments],
+            _upsert_sql("departments", ("code", "name", "phone", "functions"), "code"),
+            [
+                (d.code, d.name, d.phone, ";".join(f.value for f in d.functions))
+                for d in departments
+            ],
         )
 
     def grids(self) -> list[Grid]:
@@ -209,8 +219,10 @@ class SqliteRegistryRepository:
                 )
             ),
             departments=tuple(
-                Department(*row)
-                for row in q("SELECT code, name, phone FROM departments ORDER BY code")
+                Department(c, n, p, _functions(f))
+                for c, n, p, f in q(
+                    "SELECT code, name, phone, functions FROM departments ORDER BY code"
+                )
             ),
         )
 
@@ -252,3 +264,7 @@ class SqliteRegistryRepository:
 
 def _tags(text: str) -> tuple[ResidentTag, ...]:
     return tuple(ResidentTag(t) for t in text.split(";") if t)
+
+
+def _functions(text: str) -> tuple[DepartmentFunction, ...]:
+    return tuple(DepartmentFunction(f) for f in text.split(";") if f)

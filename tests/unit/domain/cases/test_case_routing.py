@@ -1,18 +1,53 @@
-"""Departments by category: exact entries, "kind.*" prefixes, and configuration errors."""
+"""Departments by category: functions bound to departments, exact entries, "kind.*" prefixes,
+and configuration errors."""
 
 from __future__ import annotations
 
 import pytest
 
 from gridloop.domain.cases.routing import DEFAULT_ROUTES, RoutingTable
+from gridloop.domain.people import Department
+from gridloop.domain.people import DepartmentFunction as F
+
+BRIGADE = Department("FIRE-01", "消防救援站", functions=(F.FIRE, F.EMERGENCY))
+POWER = Department("P1", "供电所", functions=(F.POWER,))
+GAS = Department("G", "燃气公司", functions=(F.GAS,))
 
 
-def test_the_default_table_sends_a_gas_leak_to_the_gas_company() -> None:
-    table = RoutingTable()
+def test_the_default_table_sends_a_fire_to_whichever_department_has_the_function() -> None:
+    table = RoutingTable().bind([POWER, BRIGADE, GAS])
 
-    assert table.departments_for("gas_detector.gas_leak") == ("D04",)
-    assert table.departments_for("electrical_fire.residual_current_critical") == ("D02", "D03")
+    assert table.departments_for("gas_detector.gas_leak") == ("G",)
+    assert table.departments_for("smoke_detector.smoke_alarm") == ("FIRE-01",)
+    assert table.departments_for("electrical_fire.residual_current_critical") == (
+        "FIRE-01",
+        "P1",
+    )
     assert table.departments_for("electrical_fire.residual_current_high") == ()
+
+
+def test_every_department_with_the_function_takes_the_case_in_code_order() -> None:
+    second = Department("FIRE-00", "消防二站", functions=(F.FIRE,))
+    table = RoutingTable({"smoke_detector.*": ("fire",)}).bind([BRIGADE, second])
+
+    assert table.departments_for("smoke_detector.smoke_alarm") == ("FIRE-00", "FIRE-01")
+
+
+def test_a_function_no_department_has_leaves_the_case_with_the_grid() -> None:
+    table = RoutingTable().bind([GAS])
+
+    assert table.departments_for("smoke_detector.smoke_alarm") == ()
+    assert table.departments_for("gas_detector.gas_leak") == ("G",)
+    assert table.uncovered_functions() == ["fire", "police", "power"]
+    assert RoutingTable().uncovered_functions() == ["fire", "gas", "police", "power"]
+
+
+def test_a_department_code_in_the_table_routes_to_that_department() -> None:
+    table = RoutingTable({"gas_detector.*": ("gas", "D09")}).bind([GAS])
+
+    assert table.departments_for("gas_detector.gas_leak") == ("G", "D09")
+    assert table.unknown_departments({"G"}) == ["D09"]
+    assert table.unknown_departments({"G", "D09"}) == []
 
 
 def test_a_kind_prefix_covers_every_rule_of_the_kind() -> None:
@@ -70,4 +105,4 @@ def test_unknown_departments_are_listed_once_and_sorted() -> None:
     table = RoutingTable({"a.*": ("D09", "D04"), "b.x": ("D09",), "c.y": ("D01",)})
 
     assert table.unknown_departments({"D01", "D04"}) == ["D09"]
-    assert RoutingTable(DEFAULT_ROUTES).unknown_departments({"D02", "D03", "D04", "D06"}) == []
+    assert RoutingTable(DEFAULT_ROUTES).unknown_departments(set()) == []  # functions only
