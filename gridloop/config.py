@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,16 @@ DEFAULT_DB = "gridloop.db"
 
 class ConfigError(ValueError):
     """A configuration file that cannot be used, with where and why."""
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"environment variable {name}: {raw!r} is not a whole number") from None
 
 
 @dataclass(frozen=True)
@@ -32,9 +43,9 @@ class Settings:
         return cls(
             db_path=Path(db or env.get("GRIDLOOP_DB") or DEFAULT_DB),
             rules_path=Path(rules) if rules else None,
-            max_future_s=int(env.get("GRIDLOOP_MAX_FUTURE_S", 300)),
-            max_age_s=int(env.get("GRIDLOOP_MAX_AGE_S", 7 * 24 * 3600)),
-            readings_retention_days=int(env.get("GRIDLOOP_RETENTION_DAYS", 90)),
+            max_future_s=_whole(env, "GRIDLOOP_MAX_FUTURE_S", 300),
+            max_age_s=_whole(env, "GRIDLOOP_MAX_AGE_S", 7 * 24 * 3600),
+            readings_retention_days=_whole(env, "GRIDLOOP_RETENTION_DAYS", 90),
             config_path=Path(config) if config else None,
             calendar_path=Path(calendar) if calendar else None,
         )

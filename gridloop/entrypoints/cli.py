@@ -14,6 +14,7 @@ from gridloop import __version__
 from gridloop.entrypoints.cli_bench import bench
 from gridloop.entrypoints.cli_cases import case
 from gridloop.entrypoints.cli_demo import demo
+from gridloop.entrypoints.cli_doctor import doctor
 from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
 from gridloop.entrypoints.cli_report import report
 from gridloop.entrypoints.cli_server import serve, token
@@ -42,13 +43,45 @@ def _app(db: str | None) -> App:
     return bootstrap(Settings.from_env(db))
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a configuration error is one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ValueError as e:
+            if not _is_config_error(e):
+                raise
+            click.echo(f"配置错误：{e}", err=True)
+            _stop_helpers()
+            ctx.exit(2)
+
+
+def _stop_helpers() -> None:
+    """Stop the processes the command had started (a replay's writer) before they notice
+    their parent leaving and say so on stderr."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(5)
+
+
+def _is_config_error(e: ValueError) -> bool:
+    # Imported only on an error: `gridloop --help` stays fast.
+    from gridloop.config import ConfigError
+    from gridloop.service_layer.telemetry_setup import RuleConfigError
+
+    return isinstance(e, ConfigError | RuleConfigError)
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="gridloop")
 def main() -> None:
     """gridloop: grid-based community governance (网格化社会治理)."""
 
 
-for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench):
+for command in (ingest, alerts, serve, token, mqtt, mqtt_acl, bench, doctor):
     main.add_command(command)
 main.add_command(report)
 main.add_command(case)

@@ -45,8 +45,10 @@ def serve(
     import uvicorn
 
     from gridloop.config import Settings
+    from gridloop.entrypoints.cli_doctor import check_configuration
     from gridloop.entrypoints.web.app import create_app
 
+    check_configuration(_app(db))  # a configuration error: one line and exit 2, as elsewhere
     if processes > 1:
         from gridloop.entrypoints.server_processes import run_processes
 
