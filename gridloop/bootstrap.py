@@ -1,10 +1,14 @@
-"""Wire the application from settings: storage, device kinds, spatial index, checks."""
+"""Wire the application from settings: storage, device kinds, spatial index, checks, and the
+message bus (EVENT_HANDLERS). The one place that builds adapters: entrypoints ask the App."""
 
 from __future__ import annotations
 
 import gc
+import inspect
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -18,26 +22,30 @@ from gridloop.adapters.spatial_index import GridIndex
 from gridloop.adapters.sqlite.account_store import SqliteAccountStore
 from gridloop.adapters.sqlite.case_store import SqliteCaseStore
 from gridloop.adapters.sqlite.database import connect
-from gridloop.adapters.sqlite.feed import SqliteFeed
+from gridloop.adapters.sqlite.outbox import SqliteOutbox
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore
 from gridloop.adapters.telemetry.decoder import TelemetryDecoder
 from gridloop.config import ConfigError, Settings
-from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.calendar import WorkCalendar
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
+from gridloop.domain.events import AlertCleared, AlertOpened, NoticesIssued
 from gridloop.domain.regions import Grid
 from gridloop.domain.registry import DistrictRegistry
 from gridloop.domain.telemetry import IntakeLimits
+from gridloop.service_layer import handlers
 from gridloop.service_layer.accounts import AccountService
+from gridloop.service_layer.alert_cases import AlertCases
 from gridloop.service_layer.case_directory import CaseDirectory
 from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.department_routing import routed_to
 from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.messagebus import Handler, MessageBus
+from gridloop.service_layer.outbox import OutboxDispatcher, OutboxWorker
 from gridloop.service_layer.ports import (
     GeometryChecker,
     GridLocator,
@@ -49,6 +57,41 @@ from gridloop.service_layer.reporting import category_labeller
 from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
 
 ENTRY_POINT_GROUP = "gridloop.device_kinds"
+
+# Which handlers each domain event goes to; their dependencies are injected by parameter name.
+EVENT_HANDLERS: dict[type, list[Callable[..., None]]] = {
+    AlertOpened: [handlers.open_cases],
+    AlertCleared: [handlers.record_clearings],
+    NoticesIssued: [handlers.deliver_notices],
+}
+
+
+def inject(
+    table: Mapping[type, Sequence[Callable[..., None]]], **deps: object
+) -> dict[type, list[Handler]]:
+    """The handler table with each handler's named dependencies bound."""
+    bound: dict[type, list[Handler]] = {}
+    for event_type, funcs in table.items():
+        for func in funcs:
+            names = list(inspect.signature(func).parameters)[1:]
+            missing = [n for n in names if n not in deps]
+            if missing:
+                raise TypeError(f"{func.__name__} needs {missing}, which bootstrap does not have")
+            kwargs = {n: deps[n] for n in names}
+            bound.setdefault(event_type, []).append(_bind(func, kwargs))
+    return bound
+
+
+def _bind(func: Callable[..., None], kwargs: Mapping[str, object]) -> Handler:
+    def handler(events: Sequence[object]) -> None:
+        func(events, **kwargs)
+
+    handler.__name__ = func.__name__
+    return handler
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def extension_kinds() -> Iterable[DeviceKind]:
@@ -127,10 +170,13 @@ class App:
             where = settings.config_path or settings.calendar_path or "settings"
             raise ConfigError(f"{where}: {e}") from e
 
-    def notifier(self, store: SqliteCaseStore, also: Sequence[Notifier] = ()) -> Notifier:
-        """The in-app feed (same database), a log line per notice, and the webhook if set;
-        then `also` (e.g. the web server's bell that wakes its feed streams)."""
-        notifiers: list[Notifier] = [SqliteFeed(store.connection, store.atomic), LogNotifier()]
+    def outbox(self) -> SqliteOutbox:
+        return SqliteOutbox(connect(self.settings.db_path))
+
+    def notifier(self, also: Sequence[Notifier] = ()) -> Notifier:
+        """Where notices go besides the in-app feed (stored with their case): a log line per
+        notice, the webhook if set, then `also` (e.g. the web server's bell)."""
+        notifiers: list[Notifier] = [LogNotifier()]
         notify = self.settings.document().get("notify", {})
         url = notify.get("webhook") if isinstance(notify, dict) else None
         if isinstance(url, str) and url:
@@ -146,10 +192,9 @@ class App:
         finally:
             uow.close()
 
-    def case_service(
-        self, notifier: Notifier | None = None, also: Sequence[Notifier] = ()
-    ) -> CaseService:
-        """The closed loop on this database: registry places, policy, feed/log/webhook notices."""
+    def case_service(self, committed: Callable[[], None] = lambda: None) -> CaseService:
+        """The closed loop on this database: registry places, policy; `committed` is told after
+        each commit that left notices in the outbox."""
         registry = self.registry()
         if registry is None:
             raise ConfigError(f"{self.settings.db_path} holds no district: run gridloop import")
@@ -164,9 +209,24 @@ class App:
             store,
             directory,
             policy,
-            notifier or self.notifier(store, also),
             category_labeller(self.kinds, "zh"),
+            committed,
         )
+
+    def case_loop(
+        self,
+        also: Sequence[Notifier] = (),
+        clock: Callable[[], int] = _wall_ms,
+        service: CaseService | None = None,
+    ) -> CaseLoop:
+        """The case service with the outbox dispatcher and the bus that feeds it."""
+        wakeup = threading.Event()
+        service = service or self.case_service(committed=wakeup.set)
+        alert_cases = AlertCases(service)
+        notifier = self.notifier(also)
+        bus = MessageBus(inject(EVENT_HANDLERS, alert_cases=alert_cases, notifier=notifier))
+        dispatcher = OutboxDispatcher(self.outbox(), bus, clock)
+        return CaseLoop(service, alert_cases, dispatcher, notifier, wakeup)
 
     def intake_limits(self) -> IntakeLimits:
         return IntakeLimits(
@@ -177,7 +237,6 @@ class App:
     def pipeline(
         self,
         clock: Callable[[], int],
-        publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
         checkpoint_every: int = 1_000_000,
         background_writes: bool = False,
     ) -> IngestPipeline:
@@ -205,12 +264,33 @@ class App:
             else self.telemetry_store(),
             make_decoder,
             clock,
-            publish,
             checkpoint_every,
             self.settings.readings_retention_days * 86_400_000,
         )
         tune_gc_for_streaming()  # after the registry and the engine are built: freeze them
         return pipeline
+
+
+@dataclass
+class CaseLoop:
+    """The case service and what delivers its outbox: for the CLI, the demo and the server."""
+
+    service: CaseService
+    alert_cases: AlertCases
+    dispatcher: OutboxDispatcher
+    notifier: Notifier
+    wakeup: threading.Event = field(default_factory=threading.Event)
+
+    def worker(self, poll_s: float = 1.0) -> OutboxWorker:
+        """A thread that delivers after every commit (and every `poll_s`)."""
+        return OutboxWorker(self.dispatcher, self.wakeup, poll_s)
+
+    def close(self) -> None:
+        """Deliver what is left, then release the connections and background senders."""
+        self.dispatcher.run()
+        self.notifier.close()
+        self.dispatcher.outbox.close()
+        self.service.close()
 
 
 def tune_gc_for_streaming() -> None:

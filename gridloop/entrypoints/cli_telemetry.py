@@ -61,14 +61,16 @@ def ingest(
     pipeline = app.pipeline(
         clock=(lambda: fixed) if fixed is not None else _wall_ms, background_writes=True
     )
-    loop = None
+    loop, case_loop = None, None
     if cases:
         from gridloop.service_layer.closed_loop import ClosedLoop
         from gridloop.service_layer.simulated_workers import SimulatedWorkers
 
-        service = app.case_service()
+        case_loop = app.case_loop()
+        service = case_loop.service
         workers = SimulatedWorkers(service, sim_seed) if sim_seed is not None else None
-        loop = ClosedLoop(pipeline, service, workers)
+        loop = ClosedLoop(pipeline, service, case_loop.dispatcher, workers)
+        loop.dispatch()  # what an earlier run committed and could not deliver
     started = time.perf_counter()
     examples: list[str] = []
     with steps("ingest") as show:
@@ -84,14 +86,15 @@ def ingest(
         show("writing the last batches")
         pipeline.drain()
         if loop is not None:
-            loop.advance(force=True)  # the last alerts were published by drain()
+            loop.advance(force=True)  # the last alerts were committed by drain()
             pipeline.drain()
+            loop.dispatch()
         pipeline.finish()
     seconds = time.perf_counter() - started
     doc = {**pipeline.report.as_json(), "seconds": round(seconds, 3)}
-    if loop is not None:
+    if loop is not None and case_loop is not None:
         doc["cases"] = loop.cases.store.counts_by_state()
-        doc["cases_opened"] = loop.cases_opened
+        doc["cases_opened"] = case_loop.alert_cases.opened
         doc["escalations"] = loop.escalations
     if fmt == "json":
         click.echo(json.dumps(doc))
@@ -101,12 +104,11 @@ def ingest(
         f"rejected {doc['rejected']:,}; alerts opened {doc['alerts_opened']:,}, "
         f"cleared {doc['alerts_cleared']:,}"
     )
-    if loop is not None:
+    if loop is not None and case_loop is not None:
         by_state = loop.cases.store.counts_by_state()
         states = ", ".join(f"{s} {n:,}" for s, n in sorted(by_state.items()))
-        click.echo(
-            f"cases opened {loop.cases_opened:,}; escalations {loop.escalations:,}; {states}"
-        )
+        opened = case_loop.alert_cases.opened
+        click.echo(f"cases opened {opened:,}; escalations {loop.escalations:,}; {states}")
     for reason, n in pipeline.report.rejected.most_common():
         click.echo(f"  rejected {reason}: {n:,}")
     for line in examples[:20]:

@@ -72,10 +72,11 @@ def run_day(
     progress: Callable[[str], None] = lambda _s: None,
 ) -> DayResult:
     started = time.perf_counter()
-    service = app.case_service()
+    case_loop = app.case_loop()
+    service = case_loop.service
     pipeline = app.pipeline(clock=lambda: period[1], background_writes=True)
     workers = SimulatedWorkers(service, seed)
-    loop = ClosedLoop(pipeline, service, workers)
+    loop = ClosedLoop(pipeline, service, case_loop.dispatcher, workers)
     loop.start_at(period[0])
     pending = list(requests)
     filed = 0
@@ -89,6 +90,7 @@ def run_day(
     filed += _file_requests(service, pending, period[1])
     loop.advance(period[1], force=True)
     pipeline.drain()
+    loop.dispatch()
     pipeline.finish()
     histories = list(service.store.histories())
     span = reporting.Period(*period)
@@ -99,7 +101,7 @@ def run_day(
         messages=pipeline.report.accepted,
         alerts_opened=pipeline.report.changes[ChangeKind.OPENED.value],
         hotline_requests=filed,
-        cases_opened=loop.cases_opened + filed,
+        cases_opened=case_loop.alert_cases.opened + filed,
         escalations=loop.escalations,
         people_actions=dict(sorted(workers.done.items())),
         states=service.store.counts_by_state(),

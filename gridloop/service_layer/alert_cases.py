@@ -1,21 +1,25 @@
 """From alerts to cases: an opened alert registers and dispatches a case, a re-fired one joins
-the open case of its device and rule, a cleared one is recorded (a human still closes the case)."""
+the open case of its device and rule, a cleared one is recorded (a human still closes the case).
+
+The message bus hands the outbox's alert events here. Delivery is at least once (a crash after
+the case commit and before the outbox row is marked done delivers it again), so each effect is
+idempotent by the alert's id: an alert that has a case opens none, a clearing already recorded
+is not recorded again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from gridloop.domain.alerting.changes import AlertChange, ChangeKind
 from gridloop.domain.cases.actor import SYSTEM
+from gridloop.domain.cases.case import Case
 from gridloop.domain.cases.errors import ReportRefused, TransitionRefused
 from gridloop.domain.cases.events import Action, Role
 from gridloop.domain.cases.summary import source_key
+from gridloop.domain.events import AlertCleared, AlertOpened
+from gridloop.service_layer.casework import CaseService, CaseWork, NewReport
 from gridloop.service_layer.ports import CaseStore
-
-if TYPE_CHECKING:
-    from gridloop.domain.cases.case import Case
-    from gridloop.service_layer.casework import CaseService, _Work
 
 CAMERA_KIND = "camera"
 
@@ -25,10 +29,20 @@ def channel_of(kind: str) -> str:
     return "camera" if kind == CAMERA_KIND else "sensor"
 
 
-def apply_alert_changes(service: CaseService, work: _Work, changes: Sequence[object]) -> int:
-    """Apply one published batch of alert changes; returns how many cases were opened."""
-    from gridloop.service_layer.casework import NewReport
+class AlertCases:
+    """The bus's handler of AlertOpened and AlertCleared: one case transaction per batch."""
 
+    def __init__(self, service: CaseService) -> None:
+        self.service = service
+        self.opened = 0  # cases opened so far (the CLI reports it)
+
+    def handle(self, events: Sequence[AlertOpened | AlertCleared]) -> None:
+        with self.service.transaction() as work:
+            self.opened += apply_alert_changes(self.service, work, [e.change for e in events])
+
+
+def apply_alert_changes(service: CaseService, work: CaseWork, changes: Sequence[object]) -> int:
+    """Apply one batch of alert changes; returns how many cases were opened."""
     relevant = [
         c for c in changes if isinstance(c, AlertChange) and c.change is not ChangeKind.UPDATED
     ]
@@ -45,6 +59,8 @@ def apply_alert_changes(service: CaseService, work: _Work, changes: Sequence[obj
             continue  # not stored (should not happen after the commit); nothing to attach to
         source = source_key(c.device_id, c.rule)
         if c.change is ChangeKind.OPENED:
+            if alert in links or _case_of_alert(work, store, alert) is not None:
+                continue  # delivered before: its case exists
             open_case_id = _open_case_of(work, store.open_by_source([source]).get(source), source)
             if open_case_id is not None:
                 case = work.case(open_case_id)
@@ -75,7 +91,7 @@ def apply_alert_changes(service: CaseService, work: _Work, changes: Sequence[obj
                 rule=c.rule,
             )
             try:
-                outcome = service._report(work, report, SYSTEM, c.at)
+                outcome = service.report_in(work, report, SYSTEM, c.at)
             except ReportRefused:
                 continue  # a device outside every grid: the alert stays, without a case
             links[alert] = outcome.merged_into or outcome.case_id
@@ -85,6 +101,8 @@ def apply_alert_changes(service: CaseService, work: _Work, changes: Sequence[obj
             if case_id is None:
                 continue
             case = work.case(case_id)
+            if _clearing_recorded(case, alert):
+                continue  # delivered before
             try:
                 event = case.act(
                     Action.ALERT_CLEARED,
@@ -107,7 +125,7 @@ def _after(case: Case, at_ms: int) -> int:
     return max(at_ms, case.history[-1].at)
 
 
-def _open_case_of(work: _Work, stored: str | None, source: str) -> str | None:
+def _open_case_of(work: CaseWork, stored: str | None, source: str) -> str | None:
     """The open case of this device and rule, including one opened earlier in this batch."""
     for case in work.cases.values():
         if case.state.is_open and case.merged_into is None and case.history:
@@ -117,8 +135,15 @@ def _open_case_of(work: _Work, stored: str | None, source: str) -> str | None:
     return stored
 
 
-def _case_of_alert(work: _Work, store: CaseStore, alert: int) -> str | None:
+def _case_of_alert(work: CaseWork, store: CaseStore, alert: int) -> str | None:
     for case in work.cases.values():
         if str(alert) in case.alert_ids and case.merged_into is None:
             return case.case_id
     return store.case_of_alert(alert)
+
+
+def _clearing_recorded(case: Case, alert: int) -> bool:
+    return any(
+        e.action is Action.ALERT_CLEARED and e.payload.get("alert_id") == str(alert)
+        for e in case.history
+    )

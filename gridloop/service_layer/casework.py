@@ -1,13 +1,14 @@
 """The closed loop's service: reports become cases, actions move them, clocks escalate them.
 
 Every operation is one transaction on the case store: histories are read and appended under the
-write lock, summaries replaced with them, and the notices go out once the transaction commits.
+write lock, summaries replaced with them, and the notices stored in the same transaction (the
+in-app feed, and the outbox for delivery elsewhere).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -25,7 +26,7 @@ from gridloop.domain.devices.rules import Severity
 from gridloop.domain.notifications import Notice, NoticeKind
 from gridloop.service_layer.case_directory import CaseDirectory, Location
 from gridloop.service_layer.case_policy import CasePolicy
-from gridloop.service_layer.ports import CaseFilter, CaseStore, Notifier
+from gridloop.service_layer.ports import CaseFilter, CaseStore
 
 A = Action
 SEVERITIES = {s.label: s for s in Severity}
@@ -62,7 +63,7 @@ class ReportOutcome:
     departments: tuple[str, ...] = ()
 
 
-class _Work:
+class CaseWork:
     """The cases one transaction touches, and what it will write and send."""
 
     def __init__(self, store: CaseStore) -> None:
@@ -98,15 +99,15 @@ class CaseService:
         store: CaseStore,
         directory: CaseDirectory,
         policy: CasePolicy,
-        notifier: Notifier,
         label: Callable[[str], str] = str,
+        committed: Callable[[], None] = lambda: None,
     ) -> None:
         self.store, self.directory, self.policy = store, directory, policy
-        self.notifier, self.label = notifier, label
+        self.label = label
+        # told after a commit that left notices in the outbox (wakes its dispatcher)
+        self._committed = committed
 
     def close(self) -> None:
-        """Deliver what the notifiers hold, then release the store's connection."""
-        self.notifier.close()
         self.store.close()
 
     # -- reading ---------------------------------------------------------------------------
@@ -143,27 +144,30 @@ class CaseService:
     # -- writing ---------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[_Work]:
-        work = _Work(self.store)
+    def transaction(self) -> Iterator[CaseWork]:
+        """One unit of work: the cases it touches are saved, with their notices, on leaving."""
+        work = CaseWork(self.store)
         with self.store.atomic():
             yield work
             touched = list(dict.fromkeys(e.case_id for e in work.events))
             summaries = [summarize(work.cases[c]) for c in touched]
-            self.store.save(work.events, summaries)
-        by_id = {s.case_id: s for s in summaries}
-        notices: list[Notice] = list(work.notices)
-        for event in work.events:
-            notices += notices_for(event, by_id[event.case_id], self.label)
+            by_id = {s.case_id: s for s in summaries}
+            notices: list[Notice] = list(work.notices)
+            for event in work.events:
+                notices += notices_for(event, by_id[event.case_id], self.label)
+            self.store.save(work.events, summaries, notices)
         if notices:
-            self.notifier.notify(notices)
+            self._committed()
 
     def report(self, report: NewReport, actor: Actor, at_ms: int) -> ReportOutcome:
         """Open a case for a report: locate it, merge it into the same open problem nearby, or
         register and dispatch it when its channel is automatic. ReportRefused says why not."""
-        with self._transaction() as work:
-            return self._report(work, report, actor, at_ms)
+        with self.transaction() as work:
+            return self.report_in(work, report, actor, at_ms)
 
-    def _report(self, work: _Work, report: NewReport, actor: Actor, at_ms: int) -> ReportOutcome:
+    def report_in(
+        self, work: CaseWork, report: NewReport, actor: Actor, at_ms: int
+    ) -> ReportOutcome:
         if report.severity not in SEVERITIES:
             raise ReportRefused("severity", f"{report.severity!r} is not one of {list(SEVERITIES)}")
         if not report.channel or not report.category:
@@ -214,7 +218,7 @@ class CaseService:
     ) -> ReportOutcome:
         """Place a case from the manual-location queue, then register and dispatch it as its
         channel would have been. ReportRefused when the place is not usable either."""
-        with self._transaction() as work:
+        with self.transaction() as work:
             case = work.case(case_id)
             if not actor.covers(_place(summarize(case))):
                 raise CaseNotFound(case_id)
@@ -228,7 +232,7 @@ class CaseService:
         recipient = f"district:{self.directory.district_code}"
         return Notice(recipient, NoticeKind.LOCATE, case.case_id, at_ms, title, {"why": why})
 
-    def _route(self, work: _Work, case: Case, at_ms: int, prefer: str | None) -> ReportOutcome:
+    def _route(self, work: CaseWork, case: Case, at_ms: int, prefer: str | None) -> ReportOutcome:
         """A located report: merge into the same open problem, or register and dispatch it."""
         if case.channel not in self.policy.auto_dispatch:
             return ReportOutcome(case.case_id)
@@ -242,7 +246,7 @@ class CaseService:
         assignment = self._dispatch(work, case, SYSTEM, at_ms, prefer)
         return ReportOutcome(case.case_id, None, assignment.assignee, assignment.departments)
 
-    def _same_problem(self, work: _Work, case: Case, at_ms: int) -> Case | None:
+    def _same_problem(self, work: CaseWork, case: Case, at_ms: int) -> Case | None:
         if case.lon is None or case.lat is None:
             return None
         merge = self.policy.merge
@@ -264,7 +268,7 @@ class CaseService:
         return work.case(found.case_id) if found is not None else None
 
     def _dispatch(
-        self, work: _Work, case: Case, actor: Actor, at_ms: int, prefer: str | None = None
+        self, work: CaseWork, case: Case, actor: Actor, at_ms: int, prefer: str | None = None
     ) -> Assignment:
         grid = case.grid_code or ""
         workers = self.directory.workers_of_grid.get(grid, ())
@@ -300,7 +304,7 @@ class CaseService:
     ) -> CaseEvent:
         """Take an action as `actor`; refusals are TransitionRefused (or CaseNotFound outside
         the actor's region). Missing deadlines are computed (dispatch, grant, resume)."""
-        with self._transaction() as work:
+        with self.transaction() as work:
             case = work.case(case_id)
             if not actor.covers(_place(summarize(case))):
                 raise CaseNotFound(case_id)
@@ -336,14 +340,6 @@ class CaseService:
 
     # -- alerts and clocks -----------------------------------------------------------------
 
-    def on_alert_changes(self, changes: Sequence[object]) -> int:
-        """The rule engine's alert changes, after their commit: opened alerts become cases (or
-        join the open case of the same device and rule); cleared ones are recorded on it."""
-        from gridloop.service_layer.alert_cases import apply_alert_changes
-
-        with self._transaction() as work:
-            return apply_alert_changes(self, work, changes)
-
     def run_clocks(self, now_ms: int) -> int:
         """Escalate every case whose sign or handle deadline has passed; returns how many."""
         top = self.policy.escalation.levels[-1]  # a case raised to the top has nowhere to go
@@ -357,7 +353,7 @@ class CaseService:
         due = due_escalations(views, now_ms, self.policy.escalation, self.policy.calendar)
         if not due:
             return 0
-        with self._transaction() as work:
+        with self.transaction() as work:
             for e in due:
                 case = work.case(e.case_id)
                 payload = {"level": e.level, "step": e.step.value, "due_at": e.at}

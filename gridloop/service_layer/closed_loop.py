@@ -1,14 +1,14 @@
-"""Sensing and the case loop in one process: alerts become cases, and between batches the
-clocks escalate overdue cases, simulated people act (in the demo), and the event alerts of
-finished cases clear. Time is the stream's event time in replays, the clock when live."""
+"""Sensing and the case loop in one process: the outbox's events reach their handlers (alerts
+become cases), and between batches the clocks escalate overdue cases, simulated people act (in
+the demo), and the event alerts of finished cases clear. Time is the stream's event time in
+replays, the clock when live."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from gridloop.domain.alerting.changes import AlertChange
+from gridloop.domain.events import AlertCleared, AlertOpened
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.outbox import OutboxDispatcher
 from gridloop.service_layer.simulated_workers import SimulatedWorkers
 
 MINUTE = 60_000
@@ -19,15 +19,16 @@ class ClosedLoop:
         self,
         pipeline: IngestPipeline,
         cases: CaseService,
+        dispatcher: OutboxDispatcher | None,
         workers: SimulatedWorkers | None = None,
         every_ms: int = MINUTE,
     ) -> None:
-        self.pipeline, self.cases, self.workers = pipeline, cases, workers
+        # no dispatcher: another thread runs it (the web server's OutboxWorker)
+        self.pipeline, self.cases, self.dispatcher = pipeline, cases, dispatcher
+        self.workers = workers
         self.every_ms = every_ms
         self.escalations = 0
-        self.cases_opened = 0
         self._last_run: int | None = None
-        pipeline.publish = self._on_alerts
 
     def _run(self, t: int) -> None:
         if self.workers is not None:
@@ -39,14 +40,19 @@ class ClosedLoop:
         if self._last_run is None or t_ms < self._last_run:
             self._last_run = t_ms
 
-    def _on_alerts(self, changes: Sequence[AlertChange]) -> None:
-        if changes:
-            self.start_at(min(c.at for c in changes) - self.every_ms)
-        self.cases_opened += self.cases.on_alert_changes(changes)
+    def dispatch(self) -> None:
+        """Deliver what the outbox holds (alerts become cases, notices go out)."""
+        if self.dispatcher is None:
+            return
+        delivered = self.dispatcher.run()
+        times = [e.change.at for e in delivered if isinstance(e, AlertOpened | AlertCleared)]
+        if times:
+            self.start_at(min(times) - self.every_ms)
 
     def advance(self, now_ms: int | None = None, force: bool = False) -> None:
-        """Run the clocks and the people up to `now_ms` (default: the stream's event time), at
-        most once per `every_ms` of it unless forced."""
+        """Deliver the outbox, then run the clocks and the people up to `now_ms` (default: the
+        stream's event time), at most once per `every_ms` of it unless forced."""
+        self.dispatch()
         now = now_ms if now_ms is not None else self.pipeline.engine.watermark
         if now is None:
             return
@@ -63,3 +69,4 @@ class ClosedLoop:
         over = self.cases.store.active_alerts_of_final_cases()
         if over:
             self.pipeline.close_event_alerts([(d, r) for d, r, _id, _case in over], now)
+        self.dispatch()

@@ -1,9 +1,15 @@
 """The one telemetry pipeline behind every door (file, HTTP, MQTT).
 
-decode → validate → drop redelivered (device, seq) → evaluate rules → store readings and alert
-changes in one transaction → publish the alert changes after the commit. The engine's state is
-checkpointed with the id of the last reading it evaluated; after a restart the readings stored
-since are evaluated again, so a restart in the middle of a window changes nothing.
+decode → validate → drop redelivered (device, seq) → evaluate rules → store readings, alert
+changes and their events (the outbox) in one transaction. The engine's state is checkpointed with
+the id of the last reading it evaluated; after a restart the readings stored since are evaluated
+again, so a restart in the middle of a window changes nothing.
+
+The engine and the seq windows run ahead of the store within a batch. When the store fails, both
+are rebuilt from what was committed (checkpoint + readings since) before the failure propagates
+as IntakeUnavailable: nothing of the batch counts as seen, and its resend is taken whole. When
+evaluating a batch fails (a message no rule expected), the state is rebuilt the same way and the
+batch is split until the message that fails is alone: it is rejected, its neighbours go on.
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ from gridloop.domain.dedup import SeqWindows
 from gridloop.domain.telemetry import Message, Rejection, RejectReason
 from gridloop.service_layer.ports import Decoded, DevicePlace, TelemetryDecoder, TelemetryStore
 
-Publish = Callable[[list[AlertChange]], None]
 EXAMPLES_PER_REASON = 5
 DAY_MS = 86_400_000
 
@@ -81,29 +86,32 @@ class BatchOutcome:
 Allow = Callable[[str], bool]
 
 
+class IntakeUnavailable(RuntimeError):
+    """The store failed: nothing of this batch was kept, and the state is as before it (a door
+    answers 503 or leaves the messages unacknowledged, so they are sent again)."""
+
+
 class IngestPipeline:
     def __init__(
         self,
         store: TelemetryStore,
         decoder: TelemetryDecoder,
         engine: RuleEngine,
-        restore_engine: Callable[[Mapping[str, object]], RuleEngine],
+        restore_engine: Callable[[Mapping[str, object] | None], RuleEngine],
         places: Mapping[str, DevicePlace],
         clock: Callable[[], int],
-        publish: Publish = lambda _changes: None,
         checkpoint_every: int = 1_000_000,
         retention_ms: int | None = None,
     ) -> None:
         self.store, self.decoder, self.engine = store, decoder, engine
         self.restore_engine = restore_engine
         self.seqs = SeqWindows()
-        self.places, self.clock, self.publish = places, clock, publish
+        self.places, self.clock = places, clock
         self.checkpoint_every = checkpoint_every
         self.retention_ms = retention_ms
         self.report = IngestReport()
         self._last_reading = 0
         self._since_checkpoint = 0
-        self._unpublished: list[tuple[int, list[AlertChange]]] = []
         self._retention_day = -1
 
     def ingest_lines(
@@ -138,6 +146,33 @@ class IngestPipeline:
             messages, raws, positions = self._authorised(
                 messages, raws, positions, allow, rejections
             )
+        try:
+            fresh, raws, changes = self._evaluate(messages, raws, positions, rejections)
+        except Exception:  # a message no rule expected: find it, keep it out
+            self._rebuild()
+            return self._isolated(messages, raws, positions, rejections)
+        rows = [(m.device_id, m.ts, m.seq, raw) for m, raw in zip(fresh, raws, strict=True)]
+        counters = Counter(r.reason.value for r in rejections)
+        counters["accepted"] = len(fresh)
+        try:
+            self._last_reading = self.store.write_batch(rows, changes, self.places, counters)
+        except Exception as e:
+            self._rebuild()
+            raise IntakeUnavailable(f"storing the batch failed: {type(e).__name__}: {e}") from e
+        self.report.add(len(fresh), rejections, changes)
+        self._since_checkpoint += len(fresh)
+        if self._since_checkpoint >= self.checkpoint_every:
+            self.checkpoint()
+        return BatchOutcome(len(fresh), rejections, changes)
+
+    def _evaluate(
+        self,
+        messages: list[Message],
+        raws: list[bytes],
+        positions: list[int],
+        rejections: list[Rejection],
+    ) -> tuple[list[Message], list[bytes], list[AlertChange]]:
+        """Drop redeliveries, then run the rules (both move state on; _rebuild() undoes it)."""
         verdicts = self.seqs.accept_all(messages)
         if all(verdicts):  # the usual case: nothing redelivered
             fresh = messages
@@ -151,17 +186,38 @@ class IngestPipeline:
                     rejections.append(
                         Rejection(RejectReason.DUPLICATE, position, why, msg.device_id)
                     )
-        rows = [(m.device_id, m.ts, m.seq, raw) for m, raw in zip(fresh, raws, strict=True)]
-        changes = self.engine.evaluate(fresh)
-        counters = Counter(r.reason.value for r in rejections)
-        counters["accepted"] = len(fresh)
-        self._last_reading = self.store.write_batch(rows, changes, self.places, counters)
-        self.report.add(len(fresh), rejections, changes)
-        self._since_checkpoint += len(fresh)
-        if self._since_checkpoint >= self.checkpoint_every:
-            self.checkpoint()
-        self._publish_when_committed(changes)
-        return BatchOutcome(len(fresh), rejections, changes)
+        return fresh, raws, self.engine.evaluate(fresh)
+
+    def _isolated(
+        self,
+        messages: list[Message],
+        raws: list[bytes],
+        positions: list[int],
+        rejections: list[Rejection],
+    ) -> BatchOutcome:
+        """Ingest halves of a batch whose evaluation failed, down to the failing message."""
+        if len(messages) <= 1:
+            for msg, position in zip(messages, positions, strict=True):
+                why = "evaluating this message failed; it was kept out"
+                rejections.append(
+                    Rejection(RejectReason.UNPROCESSABLE, position, why, msg.device_id)
+                )
+            return self._ingest((messages, raws, positions, rejections), None)
+        half = len(messages) // 2
+        first = self._ingest((messages[:half], raws[:half], positions[:half], rejections), None)
+        rest = self._ingest((messages[half:], raws[half:], positions[half:], []), None)
+        return BatchOutcome(
+            first.accepted + rest.accepted,
+            first.rejections + rest.rejections,
+            first.changes + rest.changes,
+        )
+
+    def _rebuild(self) -> None:
+        """The engine and the seq windows as the committed readings leave them."""
+        self.engine = self.restore_engine(None)
+        self.seqs = SeqWindows()
+        self._last_reading = 0
+        self.recover()
 
     @staticmethod
     def _authorised(
@@ -191,7 +247,6 @@ class IngestPipeline:
         if changes:
             self.store.apply_changes(changes, self.places)
             self.report.add(0, (), changes)
-            self._publish_when_committed(changes)
         return changes
 
     def close_event_alerts(self, alerts: Sequence[tuple[str, str]], at_ms: int) -> int:
@@ -201,36 +256,23 @@ class IngestPipeline:
         if changes:
             self.store.apply_changes(changes, self.places)
             self.report.add(0, (), changes)
-            self._publish_when_committed(changes)
         return len(changes)
 
     def drain(self) -> None:
-        """Checkpoint, wait for every write and publish what is left; the store stays open."""
+        """Checkpoint and wait for every write; the store stays open."""
         self.checkpoint()
         self.store.flush()
-        self._publish_when_committed([])
 
     def finish(self) -> None:
         """Drain, then close the store."""
         self.drain()
         self.store.close()
 
-    def _publish_when_committed(self, changes: list[AlertChange]) -> None:
-        # Domain events go out only once the write that holds them is durable.
-        if changes:
-            self._unpublished.append((self.store.sent, changes))
-        if not self._unpublished:
-            return
-        durable = self.store.committed()
-        while self._unpublished and self._unpublished[0][0] <= durable:
-            self.publish(self._unpublished.pop(0)[1])
-
     def checkpoint(self) -> None:
         self.store.checkpoint(
             self._last_reading, self.engine.snapshot(), self.seqs.snapshot(), self.clock()
         )
         self._since_checkpoint = 0
-        self._publish_when_committed([])
         watermark = self.engine.watermark
         if self.retention_ms is None or watermark is None:
             return

@@ -18,6 +18,7 @@ from gridloop.domain.cases.events import CaseEvent
 from gridloop.domain.cases.merging import Candidate
 from gridloop.domain.cases.summary import CaseSummary
 from gridloop.domain.devices.device import Device
+from gridloop.domain.events import Event
 from gridloop.domain.notifications import Notice
 from gridloop.domain.people import Department, GridWorker, Resident
 from gridloop.domain.problems import Problem
@@ -127,7 +128,8 @@ class TelemetryStore(Protocol):
         places: Mapping[str, DevicePlace],
         counters: Mapping[str, int],
     ) -> int:
-        """Store one batch atomically; returns the id of the last reading stored."""
+        """Store one batch atomically, the alert changes' events in the outbox with it;
+        returns the id of the last reading stored."""
         ...
 
     def apply_changes(
@@ -167,6 +169,35 @@ class TelemetryStore(Protocol):
         ...
 
     def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    event: Event | None  # None: the row cannot be read (`problem` says why)
+    attempts: int
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class OutboxBacklog:
+    pending: int
+    parked: int  # failed every attempt; an operator looks (gridloop doctor)
+    oldest_pending_at: int | None
+
+
+class Outbox(Protocol):
+    """Events committed with their cause, waiting for their handlers, in commit order."""
+
+    def add(self, events: Sequence[Event]) -> None:
+        """Record events in a transaction of their own (keyed ones at most once)."""
+        ...
+
+    def pending(self, limit: int) -> list[OutboxEntry]: ...
+    def mark_done(self, ids: Sequence[int], at_ms: int) -> None: ...
+    def mark_failed(self, entry_id: int, error: str, park: bool) -> None: ...
+    def backlog(self) -> OutboxBacklog: ...
     def close(self) -> None: ...
 
 
@@ -217,7 +248,16 @@ class CaseStore(Protocol):
     def new_case_id(self, at_ms: int) -> str: ...
     def history(self, case_id: str) -> list[CaseEvent]: ...
     def histories(self) -> Iterator[list[CaseEvent]]: ...
-    def save(self, events: Sequence[CaseEvent], summaries: Sequence[CaseSummary]) -> None: ...
+    def save(
+        self,
+        events: Sequence[CaseEvent],
+        summaries: Sequence[CaseSummary],
+        notices: Sequence[Notice] = (),
+    ) -> None:
+        """Append the events, replace the summaries, store the notices in the in-app feed and
+        put them in the outbox for delivery elsewhere: one transaction."""
+        ...
+
     def summary(self, case_id: str) -> CaseSummary | None: ...
     def find(self, f: CaseFilter) -> list[CaseSummary]: ...
     def open_by_source(self, keys: Sequence[str]) -> dict[str, str]: ...

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from gridloop.domain.alerting.changes import AlertChange
 from gridloop.domain.alerting.engine import RuleEngine
 from gridloop.domain.alerting.params import DeviceProfile, RuleConfig, config_problems
 from gridloop.domain.devices.catalog import KindCatalog
@@ -34,7 +33,6 @@ def build_pipeline(
     store: TelemetryStore,
     make_decoder: Callable[[Mapping[str, str]], TelemetryDecoder],
     clock: Callable[[], int],
-    publish: Callable[[list[AlertChange]], None] = lambda _changes: None,
     checkpoint_every: int = 1_000_000,
     retention_ms: int | None = None,
 ) -> IngestPipeline:
@@ -42,17 +40,19 @@ def build_pipeline(
     devices = list(devices)
     profiles = [DeviceProfile(d.id, d.kind, d.building_code, d.attrs) for d in devices]
 
-    def restore(snapshot: Mapping[str, object]) -> RuleEngine:
+    def restore(snapshot: Mapping[str, object] | None) -> RuleEngine:
+        """The engine continuing from a snapshot, or a new one (None)."""
+        if snapshot is None:
+            return RuleEngine(kinds, profiles, config)
         return RuleEngine.restore(kinds, profiles, config, snapshot)
 
     pipeline = IngestPipeline(
         store=store,
         decoder=make_decoder({d.id: d.kind for d in devices}),
-        engine=RuleEngine(kinds, profiles, config),
+        engine=restore(None),
         restore_engine=restore,
         places={d.id: DevicePlace(d.kind, d.building_code, d.grid_code) for d in devices},
         clock=clock,
-        publish=publish,
         checkpoint_every=checkpoint_every,
         retention_ms=retention_ms,
     )

@@ -1,4 +1,5 @@
-"""Alerts become cases: stored as the telemetry store stores them, then given to the service."""
+"""Alerts become cases: stored as the telemetry store stores them (with their outbox events),
+then delivered by the outbox dispatcher to the case service."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class Alerts:
     def __init__(self, app: App) -> None:
         self.app = app
         self.telemetry = app.telemetry_store()
-        self.service: CaseService = app.case_service()
+        self.loop = app.case_loop()
+        self.service: CaseService = self.loop.service
         self.places = {
             d: DevicePlace(p.kind, p.building_code, p.grid_code)
             for d, p in self.service.directory.devices.items()
@@ -39,7 +41,9 @@ class Alerts:
     def apply(self, *changes: AlertChange) -> int:
         """Store the changes, then turn them into cases; how many cases were opened."""
         self.telemetry.apply_changes(list(changes), self.places)
-        return self.service.on_alert_changes(list(changes))
+        before = self.loop.alert_cases.opened
+        self.loop.dispatcher.run()
+        return self.loop.alert_cases.opened - before
 
     def rows(self) -> list[tuple[int, str, int, str, str | None]]:
         """(id, device, started_at, status, case_id) of every alert."""

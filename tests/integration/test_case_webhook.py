@@ -18,10 +18,10 @@ def test_a_dispatch_is_posted_to_the_configured_webhook(tiny_dir: Path, tmp_path
     thread.start()
     try:
         app = district_app(tmp_path, tiny_dir, f'[notify]\nwebhook = "{receiver.url}"\n')
-        service = app.case_service()
+        loop = app.case_loop()
         report = NewReport("hotline", "noise", building_code=BUILDING, reporter="caller-1")
-        outcome = service.report(report, HOTLINE, beijing("2026-11-20T10:00"))
-        service.notifier.close()  # drains the webhook's queue
+        outcome = loop.service.report(report, HOTLINE, beijing("2026-11-20T10:00"))
+        loop.close()  # delivers the outbox's notices, then drains the webhook's queue
 
         deadline = time.monotonic() + 5
         while not receiver.bodies and time.monotonic() < deadline:

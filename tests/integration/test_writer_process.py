@@ -11,7 +11,6 @@ from registry_io import run_import
 
 from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore, WriterFailed
 from gridloop.bootstrap import App
-from gridloop.domain.alerting.changes import AlertChange
 
 NOW = 1_764_300_000_000
 MINUTE = 60_000
@@ -40,29 +39,27 @@ def stream(device: str) -> list[bytes]:
     ]
 
 
-def test_changes_are_published_only_once_their_batch_is_durable(app: App, tiny_dir: Path) -> None:
+def test_each_opening_and_clearing_is_in_the_outbox_with_its_alert(
+    app: App, tiny_dir: Path
+) -> None:
     run_import(app, tiny_dir)
     lines = stream(ef_device(app))
-    reader = sqlite3.connect(app.settings.db_path)
-    published: list[AlertChange] = []
-    missing: list[AlertChange] = []
-
-    def publish(changes: list[AlertChange]) -> None:
-        for c in changes:
-            row = reader.execute(
-                "SELECT 1 FROM alerts WHERE device_id = ? AND rule = ? AND started_at = ?",
-                (c.device_id, c.rule, c.started_at),
-            ).fetchone()
-            if row is None:
-                missing.append(c)
-        published.extend(changes)
-
-    pipeline = app.pipeline(clock=lambda: NOW, publish=publish, background_writes=True)
+    pipeline = app.pipeline(clock=lambda: NOW, background_writes=True)
     for i in range(0, len(lines), 10):
         pipeline.ingest_lines(lines[i : i + 10])
     pipeline.finish()
-    assert len(published) == sum(pipeline.report.changes.values()) > 0
-    assert missing == [], "a change was published before its alert was durable"
+    reader = sqlite3.connect(app.settings.db_path)
+    rows = reader.execute("SELECT topic, payload FROM outbox ORDER BY id").fetchall()
+    changes = pipeline.report.changes
+    assert [t for t, _ in rows].count("alert_opened") == changes["opened"] > 0
+    assert [t for t, _ in rows].count("alert_cleared") == changes["cleared"] > 0
+    for _topic, payload in rows:
+        doc = orjson.loads(payload)
+        alert = reader.execute(
+            "SELECT 1 FROM alerts WHERE device_id = ? AND rule = ? AND started_at = ?",
+            (doc["device_id"], doc["rule"], doc["started_at"]),
+        ).fetchone()
+        assert alert is not None, f"an outbox row without its alert: {doc}"
 
 
 def test_background_and_in_process_writes_store_the_same(

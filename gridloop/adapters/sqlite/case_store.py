@@ -16,11 +16,15 @@ from typing import TypeVar, cast
 
 from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
 from gridloop.adapters.sqlite.database import transaction
+from gridloop.adapters.sqlite.feed import store_notices
+from gridloop.adapters.sqlite.outbox import record
 from gridloop.adapters.sqlite.write_gate import WriteGate
 from gridloop.domain.cases.events import CaseEvent
 from gridloop.domain.cases.merging import Candidate
 from gridloop.domain.cases.states import OPEN_STATES
 from gridloop.domain.cases.summary import CaseSummary
+from gridloop.domain.events import NoticesIssued
+from gridloop.domain.notifications import Notice
 from gridloop.service_layer.ports import CaseFilter
 
 _FIELDS = tuple(CaseSummary.__dataclass_fields__)
@@ -107,9 +111,19 @@ class SqliteCaseStore:
         with self._lock:
             return iter(list(self._events.histories()))
 
-    def save(self, events: Sequence[CaseEvent], summaries: Sequence[CaseSummary]) -> None:
-        """Append the events and replace the summaries of the cases they changed."""
+    def save(
+        self,
+        events: Sequence[CaseEvent],
+        summaries: Sequence[CaseSummary],
+        notices: Sequence[Notice] = (),
+    ) -> None:
+        """Append the events and replace the summaries of the cases they changed; the notices
+        go to the in-app feed and, for delivery elsewhere, to the outbox, in the same
+        transaction."""
         with self.atomic():
+            if notices:
+                store_notices(self._conn, notices)
+                record(self._conn, [NoticesIssued(tuple(notices))])
             if events:
                 self._events.append(events)
             if summaries:

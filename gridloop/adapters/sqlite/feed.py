@@ -12,6 +12,24 @@ from gridloop.adapters.sqlite.database import transaction
 from gridloop.domain.notifications import Notice, NoticeKind
 
 
+def store_notices(conn: sqlite3.Connection, notices: Sequence[Notice]) -> None:
+    """Insert notices inside the caller's open transaction (the case store's)."""
+    conn.executemany(
+        "INSERT INTO feed (recipient, kind, case_id, at, title, data) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                n.recipient,
+                n.kind.value,
+                n.case_id,
+                n.at,
+                n.title,
+                json.dumps(dict(n.data), ensure_ascii=False),
+            )
+            for n in notices
+        ],
+    )
+
+
 class SqliteFeed:
     """A Notifier that stores notices; ids ascend, so a reader resumes after the last id it saw."""
 
@@ -29,21 +47,7 @@ class SqliteFeed:
         if not notices:
             return
         with self._atomic():
-            self._conn.executemany(
-                "INSERT INTO feed (recipient, kind, case_id, at, title, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        n.recipient,
-                        n.kind.value,
-                        n.case_id,
-                        n.at,
-                        n.title,
-                        json.dumps(dict(n.data), ensure_ascii=False),
-                    )
-                    for n in notices
-                ],
-            )
+            store_notices(self._conn, notices)
 
     def close(self) -> None:
         """The connection belongs to whoever opened it."""

@@ -9,8 +9,10 @@ import msgspec
 import orjson
 
 from gridloop.adapters.sqlite.database import transaction
+from gridloop.adapters.sqlite.outbox import record
 from gridloop.domain.aggregates import HourlyAggregates
 from gridloop.domain.alerting.changes import AlertChange, ChangeKind
+from gridloop.domain.events import alert_events
 from gridloop.service_layer.ports import AlertRow, DevicePlace
 
 
@@ -52,9 +54,9 @@ class SqliteTelemetryStore:
     ) -> int:
         """Append readings, apply alert changes and add counters in one transaction."""
         self._writes += 1
-        self._aggregate([(d, ts, raw) for d, ts, _seq, raw in readings])
         sql = "INSERT INTO readings (device_id, ts, seq, message) VALUES (?, ?, ?, ?)"
         self._write(sql, readings, changes, places, counters)
+        self._aggregate([(d, ts, raw) for d, ts, _seq, raw in readings])  # once stored
         return self.last_reading_id()
 
     def write_numbered_batch(
@@ -65,9 +67,9 @@ class SqliteTelemetryStore:
         counters: Mapping[str, int],
     ) -> None:
         """write_batch() for a writer that numbers the readings itself (the writer process)."""
-        self._aggregate([(d, ts, raw) for _id, d, ts, _seq, raw in readings])
         sql = "INSERT INTO readings (id, device_id, ts, seq, message) VALUES (?, ?, ?, ?, ?)"
         self._write(sql, readings, changes, places, counters)
+        self._aggregate([(d, ts, raw) for _id, d, ts, _seq, raw in readings])
 
     def _write(
         self,
@@ -93,7 +95,9 @@ class SqliteTelemetryStore:
         )
 
     def recover_aggregates(self, after_reading_id: int) -> None:
-        """Aggregate again the readings stored after the last checkpoint (lost with a crash)."""
+        """Aggregate again the readings stored after the last checkpoint (lost with a crash,
+        or a failed write): what is in memory is replaced, never added to."""
+        self._hourly.clear()
         for chunk in self.readings_after(after_reading_id):
             rows = self._conn.execute(
                 "SELECT device_id, ts, message FROM readings WHERE id BETWEEN ? AND ? ORDER BY id",
@@ -115,7 +119,10 @@ class SqliteTelemetryStore:
             self._apply(changes, places)
 
     def _apply(self, changes: Sequence[AlertChange], places: Mapping[str, DevicePlace]) -> None:
-        # Idempotent by (device, rule, started_at): a replay after a restart re-applies safely.
+        # Idempotent by (device, rule, started_at): a replay after a restart re-applies safely,
+        # and the outbox keeps each opening and clearing once.
+        if not changes:
+            return
         opened, updated, cleared = [], [], []
         for c in changes:
             key = (c.device_id, c.rule, c.started_at)
@@ -156,6 +163,7 @@ class SqliteTelemetryStore:
                 " WHERE device_id = ? AND rule = ? AND started_at = ?",
                 cleared,
             )
+        record(conn, alert_events(list(changes)))
 
     def _count(self, counters: Mapping[str, int]) -> None:
         if counters:

@@ -37,6 +37,7 @@ log = logging.getLogger("gridloop.web")
 TICK_S = 5.0  # live timers (offline, inactivity) fire within this of their deadline
 CHECKPOINT_S = 60.0
 REQUEST_THREADS = 8
+OUTBOX_POLL_S = 0.25  # besides the wake-up after each case commit: alerts, other processes
 
 
 def create_app(settings: Settings, processes: int = 1) -> FastAPI:
@@ -52,12 +53,17 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
         pipeline = core.pipeline(clock=lambda: int(time.time() * 1000)) if ingests else None
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
         state.accounts = core.account_service()
+        case_loop, outbox_worker = None, None
         if core.holds_district():
-            # alerts become cases as they are committed; the clocks run on the wall clock
+            # the outbox's alerts become cases in the ingesting process (its worker thread);
+            # the clocks run on the wall clock
             state.bell = FeedBell(asyncio.get_running_loop())
-            state.cases = core.case_service(also=(state.bell,))
+            case_loop = core.case_loop(also=(state.bell,))
+            state.cases = case_loop.service
             if pipeline is not None:
-                state.loop = ClosedLoop(pipeline, state.cases)
+                state.loop = ClosedLoop(pipeline, state.cases, None)
+                outbox_worker = case_loop.worker(OUTBOX_POLL_S)
+                outbox_worker.start()
         intake_server = None
         if leadership is not None:
             state.feed_poll_s = 0.1  # the other processes' notices come by the table only
@@ -88,7 +94,12 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
             hub = getattr(app.state, "feed_hub", None)  # made by the first feed stream
             if hub is not None:
                 await hub.close()
-            state.close()
+            if outbox_worker is not None:
+                outbox_worker.stop()  # delivers what the last commits left
+            if case_loop is not None:
+                case_loop.notifier.close()
+                case_loop.dispatcher.outbox.close()
+            state.close()  # and the case service
             if leadership is not None:
                 leadership.release()
 
