@@ -10,6 +10,7 @@ is not recorded again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from gridloop.domain.alerting.changes import AlertChange, ChangeKind
 from gridloop.domain.cases.actor import SYSTEM
@@ -37,8 +38,12 @@ class AlertCases:
         self.opened = 0  # cases opened so far (the CLI reports it)
 
     def handle(self, events: Sequence[AlertOpened | AlertCleared]) -> None:
-        with self.service.transaction() as work:
-            self.opened += apply_alert_changes(self.service, work, [e.change for e in events])
+        # The clocks catch up to each alert's time before it is recorded, so a case's history
+        # is the same however the events were batched, delayed or redelivered after a crash.
+        for at, group in groupby(events, key=lambda e: e.change.at):
+            self.service.run_clocks(at)
+            with self.service.transaction() as work:
+                self.opened += apply_alert_changes(self.service, work, [e.change for e in group])
 
 
 def apply_alert_changes(service: CaseService, work: CaseWork, changes: Sequence[object]) -> int:

@@ -19,7 +19,7 @@ from gridloop.domain.cases.errors import CaseNotFound, ConditionFailed, ReportRe
 from gridloop.domain.cases.events import Action, CaseEvent, Role
 from gridloop.domain.cases.merging import Candidate, same_problem
 from gridloop.domain.cases.notices import notices_for
-from gridloop.domain.cases.sla import deadlines, due_escalations
+from gridloop.domain.cases.sla import Escalation, deadlines, due_escalations
 from gridloop.domain.cases.states import AssigneeKind, CaseState
 from gridloop.domain.cases.summary import CaseSummary, summarize
 from gridloop.domain.devices.rules import Severity
@@ -342,6 +342,20 @@ class CaseService:
 
     def run_clocks(self, now_ms: int) -> int:
         """Escalate every case whose sign or handle deadline has passed; returns how many."""
+        if not self._due_escalations(now_ms):
+            return 0
+        # Found again inside the transaction: another thread's clocks may have been first.
+        with self.transaction() as work:
+            due = self._due_escalations(now_ms)
+            for e in due:
+                case = work.case(e.case_id)
+                payload = {"level": e.level, "step": e.step.value, "due_at": e.at}
+                # recorded when it fell due: a replay's clock runs in steps, not continuously
+                at = max(e.at, case.history[-1].at)
+                work.add(case, case.act(A.ESCALATE, SYSTEM.id, Role.SYSTEM, at, payload))
+        return len(due)
+
+    def _due_escalations(self, now_ms: int) -> list[Escalation]:
         top = self.policy.escalation.levels[-1]  # a case raised to the top has nowhere to go
         overdue = self.store.find(CaseFilter(overdue_at=now_ms, below_level=top))
         views = []
@@ -350,17 +364,7 @@ class CaseService:
             view = s.escalation_view(self.policy.sla.limit_for(severity, s.category))
             if view is not None:
                 views.append(view)
-        due = due_escalations(views, now_ms, self.policy.escalation, self.policy.calendar)
-        if not due:
-            return 0
-        with self.transaction() as work:
-            for e in due:
-                case = work.case(e.case_id)
-                payload = {"level": e.level, "step": e.step.value, "due_at": e.at}
-                # recorded when it fell due: a replay's clock runs in steps, not continuously
-                at = max(e.at, case.history[-1].at)
-                work.add(case, case.act(A.ESCALATE, SYSTEM.id, Role.SYSTEM, at, payload))
-        return len(due)
+        return due_escalations(views, now_ms, self.policy.escalation, self.policy.calendar)
 
 
 def _place(s: CaseSummary) -> Place:

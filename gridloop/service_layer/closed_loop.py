@@ -51,9 +51,11 @@ class ClosedLoop:
 
     def advance(self, now_ms: int | None = None, force: bool = False) -> None:
         """Deliver the outbox, then run the clocks and the people up to `now_ms` (default: the
-        stream's event time), at most once per `every_ms` of it unless forced."""
+        stream's event time, as far as it is committed: the alerts before it are delivered
+        first), at most once per `every_ms` of it unless forced."""
+        # Read before delivering: every alert up to this time is then delivered first.
+        now = now_ms if now_ms is not None else self.pipeline.durable_watermark()
         self.dispatch()
-        now = now_ms if now_ms is not None else self.pipeline.engine.watermark
         if now is None:
             return
         last = self._last_run

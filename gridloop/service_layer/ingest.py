@@ -14,7 +14,7 @@ batch is split until the message that fails is alone: it is rejected, its neighb
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -113,6 +113,9 @@ class IngestPipeline:
         self._last_reading = 0
         self._since_checkpoint = 0
         self._retention_day = -1
+        # (writes sent, the event time they bring the engine to), until the store commits them
+        self._marks: deque[tuple[int, int | None]] = deque()
+        self._durable_watermark: int | None = None
 
     def ingest_lines(
         self, lines: Sequence[bytes], first: int = 1, allow: Allow | None = None
@@ -159,6 +162,7 @@ class IngestPipeline:
         except Exception as e:
             self._rebuild()
             raise IntakeUnavailable(f"storing the batch failed: {type(e).__name__}: {e}") from e
+        self._marks.append((self.store.sent, self.engine.watermark))
         self.report.add(len(fresh), rejections, changes)
         self._since_checkpoint += len(fresh)
         if self._since_checkpoint >= self.checkpoint_every:
@@ -241,6 +245,14 @@ class IngestPipeline:
                 )
         return kept
 
+    def durable_watermark(self) -> int | None:
+        """The event time up to which every batch is committed (with its outbox rows): what a
+        replay's case clocks may run to without overtaking an alert still being written."""
+        committed = self.store.committed()
+        while self._marks and self._marks[0][0] <= committed:
+            self._durable_watermark = self._marks.popleft()[1]
+        return self._durable_watermark
+
     def tick(self, now_ms: int) -> list[AlertChange]:
         """Live mode: the clock moves event time on, so silent devices' timers fire."""
         changes = self.engine.advance(now_ms)
@@ -304,4 +316,6 @@ class IngestPipeline:
             replayed += len(messages)
             self._last_reading = chunk[-1][0]
         self._last_reading = max(self._last_reading, start)
+        self._marks.clear()  # what the engine now holds came from committed readings
+        self._durable_watermark = self.engine.watermark
         return replayed

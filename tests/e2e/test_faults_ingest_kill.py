@@ -1,0 +1,79 @@
+"""`gridloop ingest` of a simulated day, killed with SIGKILL at random moments and then run to the
+end, leaves exactly what an uninterrupted run leaves: readings, alerts and their cases, case
+histories, notices; the outbox delivered; every alert in exactly one case; chains intact."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fault_support import alert_case_problems, readings_count, snapshot
+
+START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
+KILLS = 20
+
+
+def gridloop(*args: str, cwd: Path) -> list[str]:
+    return [sys.executable, "-m", "gridloop", *args]
+
+
+def ok(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        gridloop(*args, cwd=cwd), cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"gridloop {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_ingest_killed_twenty_times_ends_as_an_uninterrupted_run(
+    tiny_dir: Path, tmp_path: Path
+) -> None:
+    base = tmp_path / "base.db"
+    ok("import", str(tiny_dir), "--db", str(base), cwd=tmp_path)
+    ok(
+        *("sim", "telemetry", "--district", str(tiny_dir), "--hours", "24", "--seed", "1"),
+        *("--start", START, "--out", "day.ndjson"),
+        cwd=tmp_path,
+    )
+    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    shutil.copy(base, clean)
+    shutil.copy(base, killed)
+    ingest = ("ingest", "day.ndjson", "--now", NOW, "--batch", "500")
+
+    began = time.perf_counter()
+    ok(*ingest, "--db", str(clean), cwd=tmp_path)
+    clean_s = time.perf_counter() - began
+
+    rng = random.Random(12)
+    kills, seen = 0, set()
+    for _attempt in range(10 * KILLS):
+        run = subprocess.Popen(
+            gridloop(*ingest, "--db", str(killed), cwd=tmp_path),
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.1, 1.0) * clean_s)
+        if run.poll() is None:
+            run.kill()  # SIGKILL
+            kills += 1
+        run.wait(timeout=60)
+        seen.add(readings_count(killed))
+        if kills >= KILLS:
+            break
+    out = ok(*ingest, "--db", str(killed), cwd=tmp_path)
+
+    total = readings_count(clean)
+    assert kills >= KILLS, f"only {kills} runs were still going when their kill came"
+    # the kills fell in the middle of the work, not only before it began or after it ended
+    assert len({n for n in seen if 0 < n < total}) >= 3, sorted(seen)
+    want, got = snapshot(clean), snapshot(killed)
+    assert want.differences(got) == []
+    assert len(want.tables["alerts"]) >= 30 and len(want.tables["cases"]) >= 30
+    assert (got.undelivered, got.parked) == (0, 0)
+    assert alert_case_problems(killed) == []
+    assert "every chain intact" in ok("verify-history", "--db", str(killed), cwd=tmp_path), out
