@@ -3,6 +3,11 @@
 Speed matters here (every reading passes through): a clean batch is decoded and type-checked in
 one msgspec call; only a batch holding a broken line is decoded again line by line, so that each
 line gets its own reason. Kind specs are flattened into dicts once; timestamps go through a cache.
+
+Every integer and string is bounded here, before any state is touched: seq and ts must fit SQLite's
+INTEGER (a Python big int reaching the store fails its whole batch), names and texts their limits.
+Known device ids, value and event names are short by construction, so only the misses pay for a
+length check; attrs are walked only when a message has some.
 """
 
 from __future__ import annotations
@@ -16,7 +21,16 @@ from typing import Any
 import msgspec
 
 from gridloop.domain.devices.catalog import KindCatalog
-from gridloop.domain.telemetry import IntakeLimits, Message, Rejection, RejectReason
+from gridloop.domain.telemetry import (
+    MAX_SEQ,
+    MAX_TS,
+    IntakeLimits,
+    Message,
+    Rejection,
+    RejectReason,
+    attrs_problem,
+    shown_int,
+)
 from gridloop.service_layer.ports import Decoded
 
 R = RejectReason
@@ -70,7 +84,7 @@ class TelemetryDecoder:
         if all(0 < len(line) <= limit for line in lines):
             try:
                 raws = _batch.decode(b"[" + b",".join(lines) + b"]")
-            except (msgspec.DecodeError, msgspec.ValidationError):
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
                 raws = None  # some line is broken: decode one line at a time
             if raws is not None and len(raws) != len(lines):
                 raws = None  # a line held several values ('{…},{…}'): each line on its own
@@ -95,10 +109,16 @@ class TelemetryDecoder:
         for position, obj in enumerate(objs):
             try:
                 raw = msgspec.convert(obj, RawMessage)
+                line = msgspec.json.encode(obj)
             except msgspec.ValidationError as e:
                 out[3].append(_type_rejection(str(e), position))
                 continue
-            line = msgspec.json.encode(obj)
+            except RecursionError:
+                out[3].append(Rejection(R.TOO_LARGE, position, TOO_DEEP))
+                continue
+            except ValueError:  # an integer of thousands of digits (only a Python caller has one)
+                out[3].append(Rejection(R.OUT_OF_RANGE, position, "an integer too long to encode"))
+                continue
             if len(line) > self.limits.max_bytes:
                 out[3].append(Rejection(R.TOO_LARGE, position, f"{len(line)} bytes"))
                 continue
@@ -110,28 +130,46 @@ class TelemetryDecoder:
     ) -> None:
         """Check one decoded message against its kind and the time window; file it."""
         device_id = raw.device_id
-        spec = self._device_spec.get(device_id)
+        limits = self.limits
         bad = out[3]
+        if len(device_id) > limits.max_name_chars:
+            why = f"device_id: {len(device_id)} characters, over {limits.max_name_chars}"
+            bad.append(Rejection(R.TOO_LARGE, position, why))
+            return
+        spec = self._device_spec.get(device_id)
         if spec is None:
             bad.append(Rejection(R.UNKNOWN_DEVICE, position, "not in the registry", device_id))
             return
-        if raw.seq < 0:
-            bad.append(Rejection(R.BAD_TYPE, position, f"seq {raw.seq} is below 0", device_id))
+        seq = raw.seq
+        if not 0 <= seq <= MAX_SEQ:
+            why = f"seq {shown_int(seq)} is outside 0..{MAX_SEQ}"
+            bad.append(Rejection(R.OUT_OF_RANGE, position, why, device_id))
             return
         given = raw.ts
-        parsed = (
-            given if isinstance(given, int) else self._ts_cache.get(given) or self._timestamp(given)
-        )
-        if isinstance(parsed, str):
-            bad.append(Rejection(R.BAD_TIMESTAMP, position, parsed, device_id))
+        if isinstance(given, int):
+            ts = given
+        else:
+            parsed = self._ts_cache.get(given)
+            if parsed is None:
+                if len(given) > limits.max_name_chars:
+                    why = f"ts: a text of {len(given)} characters, over {limits.max_name_chars}"
+                    bad.append(Rejection(R.TOO_LARGE, position, why, device_id))
+                    return
+                parsed = self._timestamp(given)
+            if isinstance(parsed, str):
+                bad.append(Rejection(R.BAD_TIMESTAMP, position, parsed, device_id))
+                return
+            ts = parsed
+        if not 0 <= ts <= MAX_TS:
+            why = f"ts {shown_int(ts)} is outside 0..{MAX_TS} (1970 to the year 9999)"
+            bad.append(Rejection(R.OUT_OF_RANGE, position, why, device_id))
             return
-        ts: int = parsed
         if now_ms is not None:
-            if ts > now_ms + self.limits.max_future_ms:
+            if ts > now_ms + limits.max_future_ms:
                 why = f"ts {ts} is ahead of now {now_ms}"
                 bad.append(Rejection(R.TS_FUTURE, position, why, device_id))
                 return
-            if ts < now_ms - self.limits.max_age_ms:
+            if ts < now_ms - limits.max_age_ms:
                 why = f"ts {ts} is older than allowed"
                 bad.append(Rejection(R.TS_TOO_OLD, position, why, device_id))
                 return
@@ -139,8 +177,12 @@ class TelemetryDecoder:
         for name, value in raw.values.items():
             bounds = ranges.get(name)
             if bounds is None:
-                why = f"{name!r} is not a value of this kind"
-                bad.append(Rejection(R.UNKNOWN_VALUE, position, why, device_id))
+                if len(name) > limits.max_name_chars:
+                    why = f"values: a name of {len(name)} characters, over {limits.max_name_chars}"
+                    bad.append(Rejection(R.TOO_LARGE, position, why, device_id))
+                else:
+                    why = f"{name!r} is not a value of this kind"
+                    bad.append(Rejection(R.UNKNOWN_VALUE, position, why, device_id))
                 return
             if not bounds[0] <= value <= bounds[1]:
                 if math.isfinite(value):
@@ -149,11 +191,22 @@ class TelemetryDecoder:
                 else:
                     bad.append(Rejection(R.NOT_FINITE, position, f"{name}={value}", device_id))
                 return
-        if raw.event is not None and raw.event not in spec.events:
-            why = f"{raw.event!r} is not an event of this kind"
-            bad.append(Rejection(R.UNKNOWN_EVENT, position, why, device_id))
+        event = raw.event
+        if event is not None and event not in spec.events:
+            if len(event) > limits.max_name_chars:
+                why = f"event: {len(event)} characters, over {limits.max_name_chars}"
+                bad.append(Rejection(R.TOO_LARGE, position, why, device_id))
+            else:
+                why = f"{event!r} is not an event of this kind"
+                bad.append(Rejection(R.UNKNOWN_EVENT, position, why, device_id))
             return
-        out[0].append(Message(device_id, ts, raw.seq, raw.values, raw.event, raw.attrs))
+        attrs = raw.attrs
+        if attrs:
+            problem = attrs_problem(attrs, limits)
+            if problem is not None:
+                bad.append(Rejection(problem[0], position, problem[1], device_id))
+                return
+        out[0].append(Message(device_id, ts, seq, raw.values, event, attrs))
         out[1].append(line)
         out[2].append(position)
 
@@ -164,7 +217,7 @@ class TelemetryDecoder:
             return cached
         try:
             parsed = datetime.fromisoformat(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             result: int | str = f"ts {text!r} is not ISO-8601"
         else:
             if parsed.tzinfo is None:
@@ -177,6 +230,9 @@ class TelemetryDecoder:
         return result
 
 
+TOO_DEEP = "nested deeper than a message may be"
+
+
 def _decode_one(line: bytes, position: int, bad: list[Rejection]) -> RawMessage | None:
     try:
         raw: RawMessage = _one.decode(line)
@@ -184,11 +240,17 @@ def _decode_one(line: bytes, position: int, bad: list[Rejection]) -> RawMessage 
     except msgspec.ValidationError as e:
         bad.append(_type_rejection(str(e), position))
         return None
+    except RecursionError:
+        bad.append(Rejection(R.TOO_LARGE, position, TOO_DEEP))
+        return None
     except msgspec.DecodeError as e:
         syntax = str(e)
     try:
         # The standard library reads NaN and Infinity, so those get their own reason.
         parsed: Any = json.loads(line)
+    except RecursionError:
+        bad.append(Rejection(R.TOO_LARGE, position, TOO_DEEP))
+        return None
     except (ValueError, UnicodeDecodeError):
         bad.append(Rejection(R.MALFORMED, position, f"not JSON: {syntax}"))
         return None
@@ -208,6 +270,8 @@ def _decode_one(line: bytes, position: int, bad: list[Rejection]) -> RawMessage 
 def _type_rejection(why: str, position: int) -> Rejection:
     if "missing required field" in why or "at `$`" in why or why.startswith("Expected `object`"):
         return Rejection(R.MALFORMED, position, why)
+    if "out of range" in why:  # a number past what msgspec reads (1e400, a 5000-digit integer)
+        return Rejection(R.OUT_OF_RANGE, position, why)
     if "`$.ts`" in why:
         return Rejection(R.BAD_TIMESTAMP, position, why)
     return Rejection(R.BAD_TYPE, position, why)
