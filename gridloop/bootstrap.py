@@ -44,6 +44,7 @@ from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.department_routing import routed_to
 from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.intake_bounds import IntakeBounds
 from gridloop.service_layer.messagebus import Handler, MessageBus
 from gridloop.service_layer.outbox import OutboxDispatcher, OutboxWorker
 from gridloop.service_layer.ports import (
@@ -227,6 +228,12 @@ class App:
         bus = MessageBus(inject(EVENT_HANDLERS, alert_cases=alert_cases, notifier=notifier))
         dispatcher = OutboxDispatcher(self.outbox(), bus, clock)
         return CaseLoop(service, alert_cases, dispatcher, notifier, wakeup)
+
+    def intake_bounds(self) -> IntakeBounds:
+        """What one telemetry request may ask of intake (the HTTP door)."""
+        return IntakeBounds(
+            self.settings.max_messages_per_request, self.settings.max_malformed_lines
+        )
 
     def intake_limits(self) -> IntakeLimits:
         return IntakeLimits(

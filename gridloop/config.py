@@ -25,6 +25,13 @@ def _whole(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"environment variable {name}: {raw!r} is not a whole number") from None
 
 
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _whole(env, name, default)
+    if value < 1:
+        raise ConfigError(f"environment variable {name}: {value} must be at least 1")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path
@@ -34,6 +41,8 @@ class Settings:
     readings_retention_days: int = 90
     config_path: Path | None = None  # TOML: [cases], [sla], [routing], [merge], [notify]
     calendar_path: Path | None = None  # TOML working calendar; None: the packaged one
+    max_messages_per_request: int = 5_000  # telemetry over HTTP: more is 413
+    max_malformed_lines: int = 100  # …and once this many (and most) are garbage, 400
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
@@ -48,6 +57,8 @@ class Settings:
             readings_retention_days=_whole(env, "GRIDLOOP_RETENTION_DAYS", 90),
             config_path=Path(config) if config else None,
             calendar_path=Path(calendar) if calendar else None,
+            max_messages_per_request=_positive(env, "GRIDLOOP_MAX_MESSAGES_PER_REQUEST", 5_000),
+            max_malformed_lines=_positive(env, "GRIDLOOP_MAX_MALFORMED_LINES", 100),
         )
 
     def document(self) -> dict[str, object]:

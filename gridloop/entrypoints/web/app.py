@@ -53,6 +53,7 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
         pipeline = core.pipeline(clock=lambda: int(time.time() * 1000)) if ingests else None
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
         state.accounts = core.account_service()
+        state.bounds = core.intake_bounds()
         case_loop, outbox_worker = None, None
         if core.holds_district():
             # the outbox's alerts become cases in the ingesting process (its worker thread);
@@ -64,6 +65,7 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
                 state.loop = ClosedLoop(pipeline, state.cases, None)
                 outbox_worker = case_loop.worker(OUTBOX_POLL_S)
                 outbox_worker.start()
+                state.wake = outbox_worker.wake
         intake_server = None
         if leadership is not None:
             state.feed_poll_s = 0.1  # the other processes' notices come by the table only

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from anyio import to_thread
 from fastapi import HTTPException
@@ -16,12 +15,21 @@ from gridloop.domain.accounts import Account
 from gridloop.domain.cases.actor import Actor
 from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.entrypoints.web.leader_link import LeaderLink
+from gridloop.entrypoints.web.telemetry_body import TelemetryBody
 from gridloop.service_layer.accounts import AccountService, actor_for
 from gridloop.service_layer.casework import CaseService
 from gridloop.service_layer.closed_loop import ClosedLoop
-from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.ingest import IngestPipeline, IntakeUnavailable
+from gridloop.service_layer.intake_bounds import (
+    IntakeBounds,
+    MostlyGarbage,
+    TooManyMessages,
+    decode_bounded,
+    shifted,
+)
 
 CREDENTIAL_TTL_S = 60.0
+RETRY_AFTER_S = "2"  # seconds a client waits after a 503 (the store failed) before resending
 
 
 class WebState:
@@ -41,6 +49,8 @@ class WebState:
         self.accounts: AccountService | None = None
         self.bell: FeedBell | None = None  # rings when the case service stores notices
         self.feed_poll_s = 0.5  # for notices other processes store (shorter with several)
+        self.bounds = IntakeBounds()  # what one telemetry request may ask
+        self.wake: Callable[[], None] | None = None  # the outbox worker's, when there is one
 
     def actor_for(self, account: Account) -> Actor:
         """The workflow actor of a signed-in account (a worker's grids from the registry)."""
@@ -85,22 +95,40 @@ class WebState:
 
         return in_scope
 
-    async def ingest_objects(self, objs: object, credential: Credential) -> dict[str, object]:
-        batch = objs if isinstance(objs, list) else [objs]
-        return await to_thread.run_sync(self._run, "objects", batch, credential)
+    async def ingest(self, body: TelemetryBody, credential: Credential) -> dict[str, object]:
+        return await to_thread.run_sync(self._run, body, credential)
 
-    async def ingest_lines(
-        self, lines: Sequence[bytes], credential: Credential
-    ) -> dict[str, object]:
-        return await to_thread.run_sync(self._run, "lines", list(lines), credential)
-
-    def _run(self, form: str, batch: list[Any], credential: Credential) -> dict[str, object]:
+    def _run(self, body: TelemetryBody, credential: Credential) -> dict[str, object]:
         allow, pipeline = self.allows(credential), self.ingesting()
-        with self._lock:
-            if form == "objects":
-                outcome = pipeline.ingest_objects(batch, allow)
+        # decoded outside the lock (it touches no state): a huge or mostly broken body is
+        # refused, or made ready, while other requests' batches go in
+        try:
+            if body.form == "objects":
+                decoded = decode_bounded(
+                    body.items,
+                    lambda part, at: shifted(pipeline.decode_objects(part), at),
+                    self.bounds,
+                    "element",
+                )
             else:
-                outcome = pipeline.ingest_lines(batch, 1, allow)
+                decoded = decode_bounded(
+                    body.items,
+                    lambda part, at: pipeline.decode_lines(part, 1 + at),  # type: ignore[arg-type]
+                    self.bounds,
+                )
+        except TooManyMessages as e:
+            raise HTTPException(413, str(e)) from e
+        except MostlyGarbage as e:
+            with self._lock:
+                pipeline.count_rejected("malformed", e.malformed)
+            raise HTTPException(400, str(e)) from e
+        try:
+            with self._lock:
+                outcome = pipeline.ingest_decoded(decoded, allow)
+        except IntakeUnavailable as e:  # nothing of it counts as seen: the resend is taken whole
+            raise HTTPException(503, str(e), headers={"Retry-After": RETRY_AFTER_S}) from e
+        if outcome.changes and self.wake is not None:
+            self.wake()  # the case loop takes the new alerts now, not at its next poll
         return outcome.as_json()
 
     def tick(self) -> None:

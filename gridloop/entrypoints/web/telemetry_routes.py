@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -10,7 +9,8 @@ from gridloop.adapters.sqlite.token_store import Credential
 from gridloop.entrypoints.alert_view import alert_json
 from gridloop.entrypoints.timefmt import parse_iso
 from gridloop.entrypoints.web.auth import Caller
-from gridloop.entrypoints.web.state import WebState
+from gridloop.entrypoints.web.state import RETRY_AFTER_S, WebState
+from gridloop.entrypoints.web.telemetry_body import split_body
 from gridloop.service_layer.alert_views import visible_alerts
 
 MAX_BODY = 16 * 1024 * 1024
@@ -40,7 +40,8 @@ async def post_telemetry(request: Request) -> JSONResponse:
         assert state.leader is not None
         status, answer = await state.leader.ingest(token, body)
         if status != 200:
-            raise HTTPException(status, str(answer.get("detail", "")))
+            retry = {"Retry-After": RETRY_AFTER_S} if status == 503 else None
+            raise HTTPException(status, str(answer.get("detail", "")), headers=retry)
         return JSONResponse(answer)
     return JSONResponse(await ingest_body(state, credential, body))
 
@@ -62,20 +63,7 @@ def _credential(state: WebState, token: str) -> Credential:
 
 
 async def ingest_body(state: WebState, credential: Credential, body: bytes) -> dict[str, object]:
-    stripped = body.lstrip()
-    if stripped.startswith(b"["):
-        try:
-            objs = orjson.loads(body)
-        except orjson.JSONDecodeError as e:
-            raise HTTPException(400, f"body is not a JSON array: {e}") from e
-        return await state.ingest_objects(objs, credential)
-    if stripped.startswith(b"{") and b"\n" not in stripped.strip():
-        try:
-            obj = orjson.loads(body)
-        except orjson.JSONDecodeError as e:
-            raise HTTPException(400, f"body is not JSON: {e}") from e
-        return await state.ingest_objects([obj], credential)
-    return await state.ingest_lines(body.splitlines(), credential)
+    return await state.ingest(split_body(body, state.bounds.max_messages), credential)
 
 
 @router.get("/alerts")
