@@ -7,7 +7,6 @@ crash, and what the broker delivers again is recognised by its seq (counted as a
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -16,17 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import orjson
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
+from gridloop.adapters.telemetry.mqtt_lines import sort_lines, topic_level
 from gridloop.domain.telemetry import IntakeLimits
-from gridloop.service_layer.ingest import IngestPipeline
+from gridloop.service_layer.ingest import Allow, IngestPipeline
 
 log = logging.getLogger(__name__)
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 30.0  # a batch the store refused is tried again, backing off
 
 
 @dataclass(frozen=True)
@@ -57,59 +57,6 @@ class _Item(NamedTuple):
     generation: int
 
 
-def topic_level(topic_filter: str) -> int:
-    """Index of the single `+` level of a subscription filter (the device id's level)."""
-    levels = topic_filter.split("/")
-    if levels.count("+") != 1 or any(lv != "+" and ("+" in lv or "#" in lv) for lv in levels):
-        raise ValueError(f"topic {topic_filter!r} must have exactly one '+' level and no '#'")
-    return levels.index("+")
-
-
-def claimed_device(line: bytes) -> str | None:
-    """The device_id a single JSON message claims, or None when that cannot be told."""
-    try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        try:
-            # The decoder also falls back to the standard library (NaN, Infinity): agree with it.
-            obj = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
-            return None
-    if isinstance(obj, dict):
-        device_id = obj.get("device_id")
-        return device_id if isinstance(device_id, str) else None
-    return None
-
-
-def sort_lines(
-    items: list[tuple[str, bytes]], max_payload: int
-) -> tuple[list[bytes], set[str], list[bytes]]:
-    """(lines speaking for their own topic's device, those devices, all other lines)."""
-    # A payload is one JSON message or NDJSON lines; one over `max_payload` stays whole for the
-    # pipeline to reject. A line whose claim cannot be read goes with the others, where nothing
-    # is accepted: a parser disagreement can never let a device speak for another one.
-    own: list[bytes] = []
-    owners: set[str] = set()
-    others: list[bytes] = []  # nothing here is accepted
-    for device_id, payload in items:
-        if not payload.strip():
-            continue  # an empty payload clears a retained message: nothing to count
-        if len(payload) > max_payload:
-            others.append(payload)
-            continue
-        claim = claimed_device(payload)
-        if claim is None and b"\n" in payload:
-            lines = [ln.rstrip(b"\r") for ln in payload.split(b"\n") if ln.strip()]
-            claims = [claimed_device(ln) for ln in lines]
-        else:
-            lines, claims = [payload], [claim]
-        for line, line_claim in zip(lines, claims, strict=True):
-            (own if line_claim == device_id else others).append(line)
-            if line_claim == device_id:
-                owners.add(device_id)
-    return own, owners, others
-
-
 class MqttDoor:
     """Subscribes for the devices' telemetry and feeds one pipeline, in batches."""
 
@@ -121,7 +68,8 @@ class MqttDoor:
         self._subscribed = threading.Event()
         self._generation = 0  # one per connection: an ack never crosses into a newer connection
         self._lines, self._accepted = 0, False
-        self.received = self.batches = self.errors = self.connects = 0  # read by tests and the CLI
+        # read by tests and the CLI
+        self.received = self.batches = self.errors = self.connects = self.retries = 0
         self.last_error: str | None = None
         self._client = self._make_client()
         self._consumer = threading.Thread(target=self._consume, name="mqtt-door", daemon=True)
@@ -273,23 +221,46 @@ class MqttDoor:
         own, owners, others = sort_lines(
             [(i.device_id, i.payload) for i in items], self.settings.max_payload
         )
-        try:
-            if own:
-                self.pipeline.ingest_lines(own, self._lines + 1, owners.__contains__)
-                self._lines += len(own)
-            if others:  # malformed, too large, or unauthorized (speaking for another device)
-                self.pipeline.ingest_lines(others, self._lines + 1, lambda _d: False)
-                self._lines += len(others)
-        except Exception:
-            # Not retried: the pipeline's memory may have moved already, so a retry would count
-            # these messages as duplicates. Acknowledged anyway, or the broker would stall.
-            self.errors += 1
-            log.exception("MQTT batch of %d message(s) failed", len(items))
+        parts: list[tuple[list[bytes], Allow]] = []
+        if own:
+            parts.append((own, owners.__contains__))
+        if others:  # malformed, too large, or unauthorized (speaking for another device)
+            parts.append((others, lambda _d: False))
+        for lines, allow in parts:
+            if not self._stored(lines, allow):
+                # Stopping while the store fails: not acknowledged, so the broker delivers these
+                # again next session (a part already stored comes back as duplicates).
+                return
         self.batches += 1
         generation = self._generation
         for item in items:
             if item.qos > 0 and item.generation == generation:
                 self._client.ack(item.mid, item.qos)
+
+    def _stored(self, lines: list[bytes], allow: Allow) -> bool:
+        """Ingest until the store takes it (False: the door stops first). The pipeline counts
+        nothing of a refused batch as seen, so the retry is taken whole, not as duplicates; the
+        batch is acknowledged only once stored, and meanwhile the full queue pushes back on the
+        broker, which keeps the devices' messages in the session."""
+        delay = RETRY_FIRST_S
+        while True:
+            try:
+                self.pipeline.ingest_lines(lines, self._lines + 1, allow)
+                self._lines += len(lines)
+                return True
+            except Exception as e:  # IntakeUnavailable above all
+                self.errors += 1
+                self.retries += 1
+                self.last_error = f"batch not stored: {e}"
+                log.warning(
+                    "MQTT batch of %d line(s) not stored (%s); retrying in %.1f s",
+                    len(lines),
+                    e,
+                    delay,
+                )
+            if self._closing.wait(delay):
+                return False
+            delay = min(2 * delay, RETRY_MAX_S)
 
     def _guarded(self, action: Callable[[], object]) -> None:
         try:
