@@ -38,8 +38,21 @@ loop_option = click.option(
     help="Server processes on the port: one ingests telemetry and runs the clocks, the others "
     "answer the API and pass telemetry to it (several use several cores).",
 )
+@click.option(
+    "--now",
+    metavar="ISO",
+    default=None,
+    help="Replay: judge timestamps against this time and run the clocks on the stream's event "
+    "time, as gridloop ingest does (one process).",
+)
 def serve(
-    db: str | None, host: str, port: int, access_log: bool, loop: str, processes: int
+    db: str | None,
+    host: str,
+    port: int,
+    access_log: bool,
+    loop: str,
+    processes: int,
+    now: str | None,
 ) -> None:
     """Run the HTTP server (telemetry intake, alerts, /metrics)."""
     import uvicorn
@@ -49,6 +62,16 @@ def serve(
     from gridloop.entrypoints.web.app import create_app
 
     check_configuration(_app(db))  # a configuration error: one line and exit 2, as elsewhere
+    now_ms = None
+    if now is not None:
+        from gridloop.entrypoints.timefmt import parse_iso
+
+        if processes > 1:
+            raise click.UsageError("--now (a replay) runs in one process: drop --processes")
+        try:
+            now_ms = parse_iso(now)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--now") from None
     if processes > 1:
         from gridloop.entrypoints.server_processes import run_processes
 
@@ -58,7 +81,7 @@ def serve(
         os.environ["GRIDLOOP_PROCESSES"] = str(processes)
         sys.exit(run_processes(processes, host, port, loop, access_log))
     uvicorn.run(
-        create_app(Settings.from_env(db)),
+        create_app(Settings.from_env(db), now_ms=now_ms),
         host=host,
         port=port,
         log_level="info",

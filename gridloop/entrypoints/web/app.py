@@ -40,8 +40,17 @@ REQUEST_THREADS = 8
 OUTBOX_POLL_S = 0.25  # besides the wake-up after each case commit: alerts, other processes
 
 
-def create_app(settings: Settings, processes: int = 1) -> FastAPI:
-    """The app of one server process; with `processes` > 1 one of them ingests (leader_link)."""
+def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None) -> FastAPI:
+    """The app of one server process; with `processes` > 1 one of them ingests (leader_link).
+
+    `now_ms` (a replay: `gridloop serve --now`): timestamps are judged against that instant, and
+    the clocks run on the stream's event time, not the wall clock: each committed batch moves
+    the case loop on before it is answered, as `gridloop ingest` does, so that a replay over
+    HTTP ends as the same replay from a file would — after a crash and resends too.
+    """
+    replay = now_ms is not None
+    if replay and processes > 1:
+        raise ValueError("a replay (--now) runs in one server process")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,7 +59,8 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
         core = bootstrap(settings)
         leadership = Leadership(settings.db_path) if processes > 1 else None
         ingests = leadership is None or leadership.try_lead()
-        pipeline = core.pipeline(clock=lambda: int(time.time() * 1000)) if ingests else None
+        clock = (lambda: now_ms) if now_ms is not None else (lambda: int(time.time() * 1000))
+        pipeline = core.pipeline(clock=clock) if ingests else None
         state = WebState(pipeline, core.telemetry_store(), core.token_store())
         state.accounts = core.account_service()
         state.bounds = core.intake_bounds()
@@ -61,7 +71,11 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
             state.bell = FeedBell(asyncio.get_running_loop())
             case_loop = core.case_loop(also=(state.bell,))
             state.cases = case_loop.service
-            if pipeline is not None:
+            if pipeline is not None and replay:
+                state.loop = ClosedLoop(pipeline, state.cases, case_loop.dispatcher)
+                state.follows_stream = True
+                state.loop.dispatch()  # what an earlier run committed and could not deliver
+            elif pipeline is not None:
                 state.loop = ClosedLoop(pipeline, state.cases, None)
                 outbox_worker = case_loop.worker(OUTBOX_POLL_S)
                 outbox_worker.start()
@@ -83,7 +97,7 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
         # Few request threads: Python runs one at a time, and forty runnable threads take turns
         # with the event loop in 5 ms slices (a request waits behind all of them)
         to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
-        task = asyncio.create_task(_clock(state)) if ingests else None
+        task = asyncio.create_task(_clock(state)) if ingests and not replay else None
         try:
             yield
         finally:
@@ -98,6 +112,8 @@ def create_app(settings: Settings, processes: int = 1) -> FastAPI:
                 await hub.close()
             if outbox_worker is not None:
                 outbox_worker.stop()  # delivers what the last commits left
+            if state.follows_stream:
+                await asyncio.to_thread(state.end_of_stream)
             if case_loop is not None:
                 case_loop.notifier.close()
                 case_loop.dispatcher.outbox.close()

@@ -51,6 +51,7 @@ class WebState:
         self.feed_poll_s = 0.5  # for notices other processes store (shorter with several)
         self.bounds = IntakeBounds()  # what one telemetry request may ask
         self.wake: Callable[[], None] | None = None  # the outbox worker's, when there is one
+        self.follows_stream = False  # a replay: the case loop runs on the stream's event time
 
     def actor_for(self, account: Account) -> Actor:
         """The workflow actor of a signed-in account (a worker's grids from the registry)."""
@@ -125,6 +126,8 @@ class WebState:
         try:
             with self._lock:
                 outcome = pipeline.ingest_decoded(decoded, allow)
+                if self.follows_stream and self.loop is not None:
+                    self.loop.advance()  # committed with its cause before the answer
         except IntakeUnavailable as e:  # nothing of it counts as seen: the resend is taken whole
             raise HTTPException(503, str(e), headers={"Retry-After": RETRY_AFTER_S}) from e
         if outcome.changes and self.wake is not None:
@@ -137,6 +140,14 @@ class WebState:
             self.ingesting().tick(now)
             if self.loop is not None:
                 self.loop.advance(now)
+
+    def end_of_stream(self) -> None:
+        """A replay's end (on shutdown): the clocks run to the last committed event time."""
+        with self._lock:
+            if self.loop is not None:
+                self.loop.advance(force=True)
+                self.ingesting().drain()
+                self.loop.dispatch()
 
     def checkpoint(self) -> None:
         with self._lock:
