@@ -167,6 +167,8 @@ class App:
         try:
             calendar = WorkCalendar.from_toml(settings.calendar_text())
             return CasePolicy.from_config(settings.document(), calendar)
+        except ConfigError:
+            raise  # it names its file already
         except ValueError as e:
             where = settings.config_path or settings.calendar_path or "settings"
             raise ConfigError(f"{where}: {e}") from e

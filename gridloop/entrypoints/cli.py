@@ -44,7 +44,8 @@ def _app(db: str | None) -> App:
 
 
 class _Commands(click.Group):
-    """Every command: a configuration error is one line on stderr and exit code 2."""
+    """Every command: a configuration error is one line on stderr and exit code 2; a store
+    that refuses telemetry one line and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -55,6 +56,16 @@ class _Commands(click.Group):
             click.echo(f"配置错误：{e}", err=True)
             _stop_helpers()
             ctx.exit(2)
+        except RuntimeError as e:
+            from gridloop.adapters.sqlite.writer_process import WriterFailed
+            from gridloop.service_layer.ingest import IntakeUnavailable
+
+            if not isinstance(e, IntakeUnavailable | WriterFailed):
+                raise
+            # nothing of the failed batch counted as seen: running again resumes exactly
+            click.echo(f"写入失败：{e}；修复后重新运行即可续传（已存的消息计为重复）", err=True)
+            _stop_helpers()
+            ctx.exit(1)
 
 
 def _stop_helpers() -> None:
