@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,12 @@ class Notice:
         if kind not in RECIPIENT_KINDS or not ident:
             raise ValueError(f"bad recipient {self.recipient!r} (expected <kind>:<id>)")
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    def key(self) -> str:
+        """The same for the same notice delivered again (the outbox delivers at least once: a
+        crash between a delivery and its mark repeats it), so a receiver can drop the repeat."""
+        text = f"{self.case_id}|{self.kind.value}|{self.recipient}|{self.at}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -31,6 +31,8 @@ def test_a_dispatch_is_posted_to_the_configured_webhook(tiny_dir: Path, tmp_path
         assert [n["recipient"] for n in assigned] == [f"worker:{outcome.assignee}"]
         assert assigned[0]["case_id"] == outcome.case_id
         assert "新派单" in assigned[0]["title"]
+        keys = [n["key"] for n in notices]  # a receiver deduplicates on them
+        assert len(set(keys)) == len(keys) and all(len(k) == 32 for k in keys)
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()

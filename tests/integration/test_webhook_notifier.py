@@ -91,8 +91,8 @@ def test_posts_each_batch_as_utf8_json(receiver: Receiver) -> None:
     webhook.close()
 
     assert receiver.bodies == [
-        {"notices": [n.as_json() for n in first]},
-        {"notices": [n.as_json() for n in second]},
+        {"notices": [{"key": n.key(), **n.as_json()} for n in first]},
+        {"notices": [{"key": n.key(), **n.as_json()} for n in second]},
     ]
     assert receiver.content_types == ["application/json; charset=utf-8"] * 2
     assert webhook.stats == {"sent": 3, "retries": 0, "failed": 0, "dropped": 0}

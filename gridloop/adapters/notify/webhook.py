@@ -1,7 +1,8 @@
 """Notices POSTed as JSON to a webhook, from a background thread, with retries.
 
 The caller only enqueues: the case is already committed, so a slow or absent receiver must never
-hold it up. Delivery is at least once per batch while the receiver answers within the attempts;
+hold it up. Delivery is at least once per batch while the receiver answers within the attempts (each
+notice carries a `key`, the same when it is delivered again: the receiver drops repeats);
 what cannot be delivered is counted and logged, never raised.
 """
 
@@ -136,9 +137,9 @@ class WebhookNotifier:
                 self._count("failed", len(batch))
 
     def _deliver(self, batch: list[Notice]) -> None:
-        body = json.dumps({"notices": [n.as_json() for n in batch]}, ensure_ascii=False).encode(
-            "utf-8"
-        )
+        body = json.dumps(
+            {"notices": [{"key": n.key(), **n.as_json()} for n in batch]}, ensure_ascii=False
+        ).encode("utf-8")
         for attempt in range(1, self._max_attempts + 1):
             result = self._post(body)
             if result.ok:
