@@ -94,7 +94,7 @@ def test_16_mb_of_short_junk_lines_is_413_and_an_alarm_goes_in_meanwhile(door, a
     assert refused.status_code == 413, refused.text[:300]
     assert "max_messages_per_request" in refused.json()["detail"]
     assert accepted.status_code == 200 and accepted.json()["accepted"] == 1
-    assert took < 5, f"the alarm waited {took:.1f} s behind a junk body"  # was 30 s
+    assert took < 1, f"the alarm waited {took:.1f} s behind a junk body"  # was 30 s
     assert "smoke_detector.smoke_alarm" in active_alerts(app, smoke)
 
 
@@ -106,7 +106,7 @@ def test_a_body_of_mostly_broken_lines_is_cut_short_with_400_and_counted(door, a
     detail = refused.json()["detail"]
     assert "malformed" in detail and "line 1" in detail and "Nothing of this request" in detail
     assert accepted.status_code == 200 and accepted.json()["accepted"] == 1
-    assert took < 5
+    assert took < 1
     counters = app.telemetry_store().counters()
     assert 100 <= counters["malformed"] <= 3840  # what was looked at, not the rest
 
