@@ -75,8 +75,8 @@ def mqtt(
 
     host, port = parse_broker(broker)
     password = _password(username, password_file)
-    if batch < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--batch")
+    if not 1 <= batch <= 100_000:
+        raise click.BadParameter("must be 1 to 100000", param_hint="--batch")
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = bootstrap(Settings.from_env(db))

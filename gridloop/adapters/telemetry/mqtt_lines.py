@@ -31,6 +31,11 @@ def claimed_device(line: bytes) -> str | None:
     return None
 
 
+# NDJSON lines one payload may hold (a device sending its backlog). Without it, 64 KiB of `{}`
+# lines would be 20,000 lines from one publish, a thousand times that in one batch.
+MAX_LINES_PER_PAYLOAD = 500
+
+
 def sort_lines(
     items: list[tuple[str, bytes]], max_payload: int
 ) -> tuple[list[bytes], set[str], list[bytes]]:
@@ -46,6 +51,9 @@ def sort_lines(
             continue  # an empty payload clears a retained message: nothing to count
         if len(payload) > max_payload:
             others.append(payload)
+            continue
+        if payload.count(b"\n") >= MAX_LINES_PER_PAYLOAD:
+            others.append(payload)  # a backlog too long for one payload: rejected whole
             continue
         claim = claimed_device(payload)
         if claim is None and b"\n" in payload:
