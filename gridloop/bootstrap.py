@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from gridloop.adapters.attachment_files import FileBlobStore
 from gridloop.adapters.formats.reader import read_directory
 from gridloop.adapters.geometry_checks import grid_geometry_problems
 from gridloop.adapters.notify.fanout import FanOut
@@ -20,9 +21,14 @@ from gridloop.adapters.notify.webhook import WebhookNotifier
 from gridloop.adapters.passwords import Argon2Passwords
 from gridloop.adapters.spatial_index import GridIndex
 from gridloop.adapters.sqlite.account_store import SqliteAccountStore
+from gridloop.adapters.sqlite.alert_log import SqliteAlertLog
 from gridloop.adapters.sqlite.case_store import SqliteCaseStore
-from gridloop.adapters.sqlite.database import connect
+from gridloop.adapters.sqlite.database import connect, schema_version
+from gridloop.adapters.sqlite.feed import SqliteFeed
+from gridloop.adapters.sqlite.health_readings import SqliteHealthReadings
+from gridloop.adapters.sqlite.latest_readings import SqliteLatestReadings
 from gridloop.adapters.sqlite.outbox import SqliteOutbox
+from gridloop.adapters.sqlite.people_directory import SqlitePeopleDirectory
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
@@ -55,6 +61,7 @@ from gridloop.service_layer.ports import (
 )
 from gridloop.service_layer.registry_import import ImportSummary, import_registry
 from gridloop.service_layer.reporting import category_labeller
+from gridloop.service_layer.residents import ResidentService
 from gridloop.service_layer.telemetry_setup import build_pipeline, checked_rule_config
 
 ENTRY_POINT_GROUP = "gridloop.device_kinds"
@@ -160,6 +167,35 @@ class App:
 
     def case_store(self) -> SqliteCaseStore:
         return SqliteCaseStore(connect(self.settings.db_path))
+
+    def schema_version(self) -> int:
+        """The database's schema version (creating it, or migrating it, on the way)."""
+        conn = connect(self.settings.db_path)
+        try:
+            return schema_version(conn)
+        finally:
+            conn.close()
+
+    # The read sides the web app holds open, each on a connection of its own (closed by it).
+    def feed_store(self) -> SqliteFeed:
+        return SqliteFeed(connect(self.settings.db_path))
+
+    def latest_readings(self) -> SqliteLatestReadings:
+        return SqliteLatestReadings(connect(self.settings.db_path))
+
+    def alert_log(self) -> SqliteAlertLog:
+        return SqliteAlertLog(connect(self.settings.db_path))
+
+    def blob_store(self) -> FileBlobStore:
+        return FileBlobStore(self.settings.db_path.parent / "attachments")
+
+    def resident_service(self) -> ResidentService:
+        db = self.settings.db_path
+        return ResidentService(
+            SqlitePeopleDirectory(connect(db)),
+            SqliteHealthReadings(connect(db)),
+            SqliteAccountStore(connect(db)),
+        )
 
     def case_policy(self) -> CasePolicy:
         """The closed loop's settings; ConfigError names the file and the key that is wrong."""

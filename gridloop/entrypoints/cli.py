@@ -104,12 +104,8 @@ main.add_command(user)
 @db_option
 def init(db: str | None) -> None:
     """Create the database (or bring its schema up to date)."""
-    from gridloop.adapters.sqlite.database import connect, schema_version
-
     app = _app(db)
-    conn = connect(app.settings.db_path)
-    click.echo(f"{app.settings.db_path}: schema version {schema_version(conn)}")
-    conn.close()
+    click.echo(f"{app.settings.db_path}: schema version {app.schema_version()}")
 
 
 @main.command("import")
@@ -207,17 +203,15 @@ def stats(fmt: str, db: str | None) -> None:
 def verify_history(db: str | None) -> None:
     """Check every case's hash chain, and that the case list agrees with the histories; exit 1
     and list what is broken if anything is."""
-    from gridloop.adapters.sqlite.case_store import SqliteCaseStore
-    from gridloop.adapters.sqlite.database import connect
-    from gridloop.config import Settings
     from gridloop.service_layer.history_check import verify_histories
     from gridloop.service_layer.ports import CaseFilter
 
-    conn = connect(Settings.from_env(db).db_path)
-    store = SqliteCaseStore(conn)
-    summaries = {s.case_id: s for s in store.find(CaseFilter())}
-    check = verify_histories(store.histories(), summaries)
-    conn.close()
+    store = _app(db).case_store()
+    try:
+        summaries = {s.case_id: s for s in store.find(CaseFilter())}
+        check = verify_histories(store.histories(), summaries)
+    finally:
+        store.close()
     for problem in check.problems:
         click.echo(problem, err=True)
     verdict = "every chain intact" if check.intact else f"{len(check.problems)} problem(s)"

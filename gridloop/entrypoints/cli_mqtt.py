@@ -153,19 +153,18 @@ def mqtt_acl(
     owner: str | None,
 ) -> None:
     """Write Mosquitto passwd, acl and mosquitto.conf for the devices' live tokens."""
-    from gridloop.adapters.sqlite.database import connect
-    from gridloop.adapters.sqlite.token_store import SqliteTokenStore
     from gridloop.adapters.telemetry.mosquitto_files import (
         new_service_password,
         write_broker_files,
     )
+    from gridloop.bootstrap import bootstrap
     from gridloop.config import Settings
 
-    conn = connect(Settings.from_env(db).db_path)
+    tokens = bootstrap(Settings.from_env(db)).token_store()
     try:
-        entries = SqliteTokenStore(conn).mosquitto_entries()
+        entries = tokens.mosquitto_entries()
     finally:
-        conn.close()
+        tokens.close()
     kept = out / "service-password"
     # Kept by default: refreshing the device list must not lock a running door out.
     password = ""

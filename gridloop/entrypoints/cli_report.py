@@ -66,8 +66,6 @@ def report(
 ) -> None:
     """Closed-loop indicators (结案率, 闭环处置率...) from the case histories."""
     from gridloop.adapters.formats import report_files
-    from gridloop.adapters.sqlite.case_events import SqliteCaseEvents
-    from gridloop.adapters.sqlite.database import connect
     from gridloop.bootstrap import bootstrap
     from gridloop.config import Settings
     from gridloop.entrypoints.report_view import report_json
@@ -78,11 +76,11 @@ def report(
     if start is not None and end is not None and start >= end:
         raise click.BadParameter("must be before --to", param_hint="'--from'")
     app = bootstrap(Settings.from_env(db))
-    conn = connect(app.settings.db_path)
+    store = app.case_store()
     try:
-        histories = list(SqliteCaseEvents(conn).histories())
+        histories = list(store.histories())
     finally:
-        conn.close()
+        store.close()
     language: Lang = "en" if lang == "en" else "zh"
     period = reporting.Period(start, end)
     dimension = Dimension(by) if by else None

@@ -4,17 +4,12 @@ for the app's lifetime by `api_router(settings)`; routes reach it through `Api`.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 
-from gridloop.adapters.attachment_files import FileBlobStore
-from gridloop.adapters.sqlite.database import connect
-from gridloop.adapters.sqlite.feed import SqliteFeed
-from gridloop.adapters.sqlite.latest_readings import SqliteLatestReadings
 from gridloop.bootstrap import App, bootstrap
 from gridloop.config import Settings
 from gridloop.entrypoints.web.state import WebState
@@ -27,6 +22,12 @@ from gridloop.service_layer.reporting import category_labeller
 from gridloop.service_layer.telemetry_setup import checked_rule_config
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
 NO_DISTRICT = "this database holds no district yet: run gridloop import"
 LABELS_REMEMBERED = 10_000
 
@@ -39,7 +40,7 @@ class ApiServices:
     feed: NoticeFeed | None = None
     devices: DeviceStatusService | None = None
     regions: RegionViews | None = None
-    connections: list[sqlite3.Connection] = field(default_factory=list)
+    connections: list[Closable] = field(default_factory=list)  # the stores above, to close
     _labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def case_service(self) -> CaseService:
@@ -93,13 +94,11 @@ def open_services(app: App, state: WebState) -> ApiServices:
         uow.close()
     if district is None:
         return services
-    feed_conn, readings_conn = connect(app.settings.db_path), connect(app.settings.db_path)
-    services.connections += [feed_conn, readings_conn]
-    blobs = FileBlobStore(app.settings.db_path.parent / "attachments")
-    services.attachments = AttachmentService(blobs, cases)
-    services.feed = NoticeFeed(SqliteFeed(feed_conn), district.code)
+    feed, readings = app.feed_store(), app.latest_readings()
+    services.connections += [feed, readings]
+    services.attachments = AttachmentService(app.blob_store(), cases)
+    services.feed = NoticeFeed(feed, district.code)
     config = checked_rule_config(app.kinds, app.settings.rule_params())
-    readings = SqliteLatestReadings(readings_conn)
     services.devices = DeviceStatusService(devices, app.kinds, config, readings)
     services.regions = RegionViews(district, grids)
     return services

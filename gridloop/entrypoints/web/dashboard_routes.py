@@ -19,7 +19,6 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Qu
 from fastapi.responses import StreamingResponse
 
 from gridloop.adapters.sqlite.alert_log import SqliteAlertLog
-from gridloop.adapters.sqlite.database import connect
 from gridloop.config import Settings
 from gridloop.domain.accounts import Account
 from gridloop.domain.cases.actor import Actor
@@ -66,7 +65,7 @@ def dashboard_router(settings: Settings) -> APIRouter:
         state = DashboardState(settings)
         api: ApiServices = app.state.api
         if api.devices is not None and api.cases is not None and api.regions is not None:
-            state.log = SqliteAlertLog(connect(settings.db_path))
+            state.log = api.app.alert_log()
             state.dashboard = Dashboard(api.cases, api.devices, state.log)
             state.views = CommandViews(api.cases, api.devices, api.regions.grids)
             state.view = view.Labels(api.app.kinds, api.cases.directory)

@@ -13,10 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, HTTPException, Path, Query, Request
 
-from gridloop.adapters.sqlite.account_store import SqliteAccountStore
-from gridloop.adapters.sqlite.database import connect
-from gridloop.adapters.sqlite.health_readings import SqliteHealthReadings
-from gridloop.adapters.sqlite.people_directory import SqlitePeopleDirectory
+from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.domain.people import ResidentTag
 from gridloop.entrypoints.timefmt import iso, parse_iso
@@ -43,22 +40,16 @@ Id = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def people_router(settings: Settings) -> APIRouter:
-    """The people routes, with a lifespan that opens their own SQLite connections."""
+    """The people routes, with a lifespan that holds the residents' service and its stores."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        connections = [connect(settings.db_path) for _ in range(3)]
-        directory, readings, log = connections
-        app.state.residents = ResidentService(
-            SqlitePeopleDirectory(directory),
-            SqliteHealthReadings(readings),
-            SqliteAccountStore(log),
-        )
+        residents = bootstrap(settings).resident_service()
+        app.state.residents = residents
         try:
             yield
         finally:
-            for conn in connections:
-                conn.close()
+            residents.close()
 
     router = APIRouter(lifespan=lifespan)
     router.include_router(routes)
