@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_process import ok
 
 START = "2026-11-20T00:00:00+08:00"
 
 
 def gridloop(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "gridloop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, f"gridloop {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return ok(*args, cwd=cwd, timeout=900)
 
 
 def alert_keys(alerts: list[dict[str, object]]) -> set[tuple[object, ...]]:

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import gridloop
 
 START, END = "2026-11-20T00:00:00+08:00", "2026-11-20T06:00:00+08:00"
-
-
-def gridloop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gridloop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def ok(*args: str, cwd: Path) -> str:

@@ -4,21 +4,11 @@ again once the store is healthy, it resumes to exactly what one clean run stores
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_process import gridloop
+
 START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-20T03:00:00+08:00"
-
-
-def gridloop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gridloop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def readings(db: Path) -> int:

@@ -7,26 +7,14 @@ from __future__ import annotations
 import random
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from cli_process import command, ok
 from fault_support import alert_case_problems, readings_count, snapshot
 
 START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
 KILLS = 20
-
-
-def gridloop(*args: str, cwd: Path) -> list[str]:
-    return [sys.executable, "-m", "gridloop", *args]
-
-
-def ok(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        gridloop(*args, cwd=cwd), cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, f"gridloop {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def test_ingest_killed_twenty_times_ends_as_an_uninterrupted_run(
@@ -52,7 +40,7 @@ def test_ingest_killed_twenty_times_ends_as_an_uninterrupted_run(
     kills, seen = 0, set()
     for _attempt in range(10 * KILLS):
         run = subprocess.Popen(
-            gridloop(*ingest, "--db", str(killed), cwd=tmp_path),
+            command(*ingest, "--db", str(killed)),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,24 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from cli_process import command, ok
 from fault_support import alert_case_problems, readings_count, snapshot
 from http_server import free_port
 
 START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
 BATCH = 500  # lines per POST, as `gridloop ingest --batch 500` reads them
 KILLS = 12
-
-
-def run(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "gridloop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"gridloop {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 class Server:
@@ -49,7 +37,7 @@ class Server:
         args = ["serve", "--db", str(self.db), "--port", str(self.port), "--now", NOW]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gridloop", *args, "--no-access-log"],
+                command(*args, "--no-access-log"),
                 cwd=self.cwd,
                 stdout=out,
                 stderr=out,
@@ -127,15 +115,15 @@ def replay(
     return unanswered
 
 
-def test_serve_killed_with_batches_in_flight_ends_as_an_uninterrupted_run(
+def test_serve_killed_with_batches_in_flight_ends_as_an_uninterrupted_ok(
     tiny_dir: Path, tmp_path: Path
 ) -> None:
     base = tmp_path / "base.db"
-    run("import", str(tiny_dir), "--db", str(base), cwd=tmp_path)
-    token = run(
+    ok("import", str(tiny_dir), "--db", str(base), cwd=tmp_path)
+    token = ok(
         "token", "gateway", "--scope", "", "--label", "replay", "--db", str(base), cwd=tmp_path
     ).strip()
-    run(
+    ok(
         *("sim", "telemetry", "--district", str(tiny_dir), "--hours", "24", "--seed", "1"),
         *("--start", START, "--out", "day.ndjson"),
         cwd=tmp_path,
@@ -154,7 +142,7 @@ def test_serve_killed_with_batches_in_flight_ends_as_an_uninterrupted_run(
     with serving(killed, tmp_path) as server:
         unanswered = replay(server, token, batches, kill_at, rng)
         server.stop()
-    run(
+    ok(
         "ingest",
         "day.ndjson",
         "--now",
@@ -174,4 +162,4 @@ def test_serve_killed_with_batches_in_flight_ends_as_an_uninterrupted_run(
     assert (got.undelivered, got.parked) == (0, 0)
     assert alert_case_problems(killed) == []
     assert snapshot(from_file).differences(want) == []  # HTTP replays as the file does
-    assert "every chain intact" in run("verify-history", "--db", str(killed), cwd=tmp_path)
+    assert "every chain intact" in ok("verify-history", "--db", str(killed), cwd=tmp_path)
