@@ -116,6 +116,7 @@ class IngestPipeline:
         # (writes sent, the event time they bring the engine to), until the store commits them
         self._marks: deque[tuple[int, int | None]] = deque()
         self._durable_watermark: int | None = None
+        self._stale = False  # a write failed and the state is not yet rebuilt from the store
 
     def ingest_lines(
         self, lines: Sequence[bytes], first: int = 1, allow: Allow | None = None
@@ -144,6 +145,7 @@ class IngestPipeline:
         self.report.rejected[reason] += n
 
     def _ingest(self, decoded: Decoded, allow: Allow | None) -> BatchOutcome:
+        self._rebuild_if_stale("the store failed before")
         messages, raws, positions, rejections = decoded
         if allow is not None:
             messages, raws, positions = self._authorised(
@@ -160,8 +162,10 @@ class IngestPipeline:
         try:
             self._last_reading = self.store.write_batch(rows, changes, self.places, counters)
         except Exception as e:
-            self._rebuild()
-            raise IntakeUnavailable(f"storing the batch failed: {type(e).__name__}: {e}") from e
+            cause = f"storing the batch failed: {type(e).__name__}: {e}"
+            self._stale = True
+            self._rebuild_if_stale(cause)
+            raise IntakeUnavailable(cause) from e
         self._marks.append((self.store.sent, self.engine.watermark))
         self.report.add(len(fresh), rejections, changes)
         self._since_checkpoint += len(fresh)
@@ -215,6 +219,19 @@ class IngestPipeline:
             first.rejections + rest.rejections,
             first.changes + rest.changes,
         )
+
+    def _rebuild_if_stale(self, cause: str) -> None:
+        """Rebuild after a failed write; while the store cannot be read either, the state stays
+        marked stale (nothing is evaluated on it) and IntakeUnavailable says both causes."""
+        if not self._stale:
+            return
+        try:
+            self._rebuild()
+        except Exception as e:
+            raise IntakeUnavailable(
+                f"{cause}; rebuilding from the store failed too: {type(e).__name__}: {e}"
+            ) from e
+        self._stale = False
 
     def _rebuild(self) -> None:
         """The engine and the seq windows as the committed readings leave them."""
