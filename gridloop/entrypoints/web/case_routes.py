@@ -29,6 +29,7 @@ from gridloop.entrypoints.web.case_schemas import (
     decode_cursor,
     encode_cursor,
 )
+from gridloop.entrypoints.web.cursors import MAX_CURSOR
 from gridloop.entrypoints.web.json_answer import json_answer
 from gridloop.service_layer.attachments import AttachmentRefused
 from gridloop.service_layer.casework import NewReport, ReportOutcome
@@ -79,7 +80,7 @@ def list_cases(
     reported_to: Annotated[str | None, Query(alias="to")] = None,
     sort: Sort = "reported_at",
     order: Literal["asc", "desc"] = "asc",
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     """The cases the caller may see; `next_cursor` continues the list (null on its last page)."""

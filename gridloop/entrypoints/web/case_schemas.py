@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Literal
 
-from fastapi import HTTPException
 from pydantic import BaseModel, Field
+
+from gridloop.entrypoints.web import cursors
 
 SORTS = ("reported_at", "updated_at", "handle_due", "sign_due", "case_id")
 Sort = Literal["reported_at", "updated_at", "handle_due", "sign_due", "case_id"]
+NULLABLE_SORTS = ("handle_due", "sign_due")  # a case may have no such deadline
+CASE_ID_LENGTH = 32  # as the case routes' path parameter
 Rating = Literal["satisfied", "basically_satisfied", "unsatisfied"]
 Hash = str
 
@@ -49,19 +50,18 @@ class LocateIn(BaseModel):
 
 def encode_cursor(sort: str, value: int | str | None, case_id: str) -> str:
     """The position after a case in a sorted list (its sort value and id), opaque to clients."""
-    raw = json.dumps([sort, value, case_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([sort, value, case_id])
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[int | str | None, str]:
-    """(sort value, case id) of a cursor given for the same sort; 422 otherwise."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        given, value, case_id = json.loads(base64.urlsafe_b64decode(padded))
-        if not isinstance(case_id, str) or not isinstance(value, int | str | None):
-            raise ValueError
-    except (ValueError, TypeError) as e:
-        raise HTTPException(422, "cursor: not a cursor this API gave out") from e
+    """(sort value, case id) of a cursor given for the same sort; 422 `cursor: ...` otherwise."""
+    given, value, case_id = cursors.decode(cursor, 3)
+    given = cursors.one_of(given, SORTS, "its sort key")
     if given != sort:
-        raise HTTPException(422, f"cursor: it continues a list sorted by {given}, not {sort}")
-    return value, case_id
+        raise cursors.refused(f"it continues a list sorted by {given}, not {sort}")
+    position: int | str | None
+    if sort == "case_id":
+        position = cursors.text(value, "its case id", max_length=CASE_ID_LENGTH)
+    else:  # times in epoch ms; a case without a deadline sorts with null
+        position = cursors.integer(value, f"its {sort}", nullable=sort in NULLABLE_SORTS)
+    return position, cursors.text(case_id, "its case id", max_length=CASE_ID_LENGTH)
