@@ -45,20 +45,22 @@ class OutboxDispatcher:
         self._lock = threading.Lock()  # one run at a time: order is the contract
 
     def run(self, batch: int = BATCH) -> list[Event]:
-        """Deliver everything pending now; returns the events delivered, in order."""
+        """Deliver everything pending now; returns the events delivered, in order (a parked
+        one is not among them, and the rows after it go on)."""
         delivered: list[Event] = []
         with self._lock:
             while True:
                 entries = self.outbox.pending(batch)
                 if not entries:
                     return delivered
-                done = self._deliver(entries)
-                delivered += [e.event for e in entries[:done] if e.event is not None]
-                if done < len(entries):
+                events, blocked = self._deliver(entries)
+                delivered += events
+                if blocked:
                     return delivered  # stopped at a failure: the next run tries it again
 
-    def _deliver(self, entries: list[OutboxEntry]) -> int:
-        """Hand the entries over; returns how many at the front were delivered (or parked)."""
+    def _deliver(self, entries: list[OutboxEntry]) -> tuple[list[Event], bool]:
+        """Hand the entries over: the events delivered, and whether a row that will be tried
+        again stopped the rest (a parked row does not: it leaves `pending`)."""
         readable = 0
         while readable < len(entries) and entries[readable].event is not None:
             readable += 1
@@ -69,13 +71,14 @@ class OutboxDispatcher:
             except Exception:  # find the row that fails, one at a time
                 return self._one_by_one(entries[:readable])
             self._done(entries[:readable])
-            return readable
+            return events, False
         bad = entries[0]  # an unreadable row cannot succeed later: park it at once
         self._failed(bad, bad.problem, park=True)
-        return 1
+        return [], False
 
-    def _one_by_one(self, entries: list[OutboxEntry]) -> int:
-        for i, entry in enumerate(entries):
+    def _one_by_one(self, entries: list[OutboxEntry]) -> tuple[list[Event], bool]:
+        delivered: list[Event] = []
+        for entry in entries:
             assert entry.event is not None
             try:
                 self.bus.handle([entry.event])
@@ -89,9 +92,10 @@ class OutboxDispatcher:
                     "; parked" if park else "; will retry",
                     e,
                 )
-                return i + 1 if park else i
+                return delivered, not park
             self._done([entry])
-        return len(entries)
+            delivered.append(entry.event)
+        return delivered, False
 
     def _done(self, entries: list[OutboxEntry]) -> None:
         self.outbox.mark_done([e.id for e in entries], self.clock())

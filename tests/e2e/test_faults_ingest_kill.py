@@ -32,9 +32,16 @@ def test_ingest_killed_twenty_times_ends_as_an_uninterrupted_run(
     shutil.copy(base, killed)
     ingest = ("ingest", "day.ndjson", "--now", NOW, "--batch", "500")
 
-    began = time.perf_counter()
-    ok(*ingest, "--db", str(clean), cwd=tmp_path)
-    clean_s = time.perf_counter() - began
+    # two clean runs: the first may pay for cold caches (a fresh clone compiles its modules),
+    # and a kill delay scaled on it could fall after the whole day was done
+    timings, again = [], tmp_path / "again.db"
+    shutil.copy(base, again)
+    for db in (clean, again):
+        began = time.perf_counter()
+        ok(*ingest, "--db", str(db), cwd=tmp_path)
+        timings.append(time.perf_counter() - began)
+    clean_s = min(timings)
+    assert snapshot(clean).differences(snapshot(again)) == []  # the reference is deterministic
 
     rng = random.Random(12)
     kills, seen = 0, set()

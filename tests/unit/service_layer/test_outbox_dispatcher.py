@@ -229,11 +229,6 @@ def test_rows_before_the_failing_one_in_a_batch_are_marked_done(
     assert [e.event for e in outbox.pending(10)] == [opened("D2")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OutboxDispatcher.run() returns after a row is parked (done < len(entries)), so the "
-    "rows after it wait for the next run (e.g. the final run of OutboxWorker.stop())",
-)
 def test_the_run_that_parks_a_row_goes_on_with_the_rest(
     outbox: InMemoryOutbox, handlers: Handlers, dispatcher: OutboxDispatcher
 ) -> None:
@@ -247,11 +242,6 @@ def test_the_run_that_parks_a_row_goes_on_with_the_rest(
     assert handlers.handled() == [opened("D2")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OutboxDispatcher.run() adds entries[:done] to what it returns, and `done` counts "
-    "a parked row, so a parked event is reported as delivered",
-)
 def test_a_parked_event_is_not_reported_as_delivered(
     outbox: InMemoryOutbox, handlers: Handlers, dispatcher: OutboxDispatcher
 ) -> None:
