@@ -119,6 +119,25 @@ def test_a_few_broken_lines_among_good_ones_are_rejected_alone(door, app: App) -
     assert r.json()["accepted"] == 2
 
 
+def test_a_gateway_batch_with_a_seq_past_64_bits_stores_the_alarm_beside_it(door, app: App) -> None:  # type: ignore[no-untyped-def]
+    """The issue's case: this batch answered 500 (OverflowError), stored nothing and yet recorded
+    the seqs, so the alarm's redelivery was refused as a duplicate."""
+    url, smoke, _smoke_auth, gateway = door
+    devices = app.registry().devices  # type: ignore[union-attr]
+    other = next(d.id for d in devices if d.kind == "smoke_detector" and d.id != smoke.id)
+    huge = orjson.dumps({"device_id": other, "ts": now_ms() - 1000, "seq": 2**63, "values": {}})
+    r = httpx.post(f"{url}{URL}", content=alarm(smoke, 1) + b"\n" + huge, headers=gateway)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["accepted"] == 1
+    (rejection,) = answer["rejections"]
+    assert (rejection["position"], rejection["device_id"]) == (2, other)  # line 2
+    assert (rejection["reason"], "seq" in rejection["detail"]) == ("out_of_range", True)
+    assert "smoke_detector.smoke_alarm" in active_alerts(app, smoke)
+    again = httpx.post(f"{url}{URL}", content=alarm(smoke, 1), headers=gateway).json()
+    assert again["accepted"] == 0  # stored the first time: the redelivery is the duplicate
+
+
 @pytest.mark.parametrize("form", ["lines", "array"])
 def test_4_mb_of_empty_objects_is_refused_before_it_becomes_millions_of_objects(
     door, form: str
