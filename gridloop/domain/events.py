@@ -46,7 +46,22 @@ Event = AlertOpened | AlertCleared | NoticesIssued
 
 def alert_key(change: AlertChange) -> str:
     """The identity of one change of one incident: a replay of the same change has the same."""
-    return f"{change.change.value}|{change.device_id}|{change.rule}|{change.started_at}"
+    return f"{change.change.value}|{incident_key(change)}"
+
+
+def incident_key(change: AlertChange) -> str:
+    """The alert a change belongs to: its opening and its clearing share it."""
+    return f"{change.device_id}|{change.rule}|{change.started_at}"
+
+
+def incident_of_key(key: str) -> str:
+    """The incident of an `alert_key`."""
+    return key.partition("|")[2]
+
+
+def incident_of(event: Event) -> str | None:
+    """The alert an event concerns; None for notices (a case's, in order within its case)."""
+    return incident_key(event.change) if isinstance(event, AlertOpened | AlertCleared) else None
 
 
 def alert_events(changes: list[AlertChange]) -> list[AlertOpened | AlertCleared]:

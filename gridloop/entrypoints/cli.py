@@ -16,6 +16,7 @@ from gridloop.entrypoints.cli_cases import case
 from gridloop.entrypoints.cli_demo import demo
 from gridloop.entrypoints.cli_doctor import doctor
 from gridloop.entrypoints.cli_mqtt import mqtt, mqtt_acl
+from gridloop.entrypoints.cli_outbox import outbox
 from gridloop.entrypoints.cli_report import report
 from gridloop.entrypoints.cli_server import serve, token
 from gridloop.entrypoints.cli_telemetry import alerts, ingest
@@ -98,6 +99,7 @@ main.add_command(report)
 main.add_command(case)
 main.add_command(demo)
 main.add_command(user)
+main.add_command(outbox)
 
 
 @main.command()

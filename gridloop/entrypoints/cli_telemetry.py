@@ -6,11 +6,15 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gridloop.entrypoints.progress import steps
 from gridloop.entrypoints.timefmt import parse_iso
+
+if TYPE_CHECKING:
+    from gridloop.service_layer.ports import OutboxBacklog
 
 
 def _wall_ms() -> int:
@@ -92,12 +96,18 @@ def ingest(
         pipeline.finish()
     seconds = time.perf_counter() - started
     doc = {**pipeline.report.as_json(), "seconds": round(seconds, 3)}
+    undelivered = None
     if loop is not None and case_loop is not None:
         doc["cases"] = loop.cases.store.counts_by_state()
         doc["cases_opened"] = case_loop.alert_cases.opened
         doc["escalations"] = loop.escalations
+        backlog = case_loop.dispatcher.outbox.backlog()
+        doc["outbox"] = {"pending": backlog.pending, "parked": backlog.parked}
+        if backlog.pending or backlog.parked:
+            undelivered = backlog
     if fmt == "json":
         click.echo(json.dumps(doc))
+        _stop_if_undelivered(undelivered)
         return
     click.echo(
         f"accepted {doc['accepted']:,} messages in {seconds:.1f} s; "
@@ -113,6 +123,20 @@ def ingest(
         click.echo(f"  rejected {reason}: {n:,}")
     for line in examples[:20]:
         click.echo(f"    {line}", err=True)
+    _stop_if_undelivered(undelivered)
+
+
+def _stop_if_undelivered(backlog: OutboxBacklog | None) -> None:
+    """Alerts whose case could not be opened (or notices not sent) are said, never silent: the
+    readings and alerts are stored; `gridloop outbox` shows why and redelivers."""
+    if backlog is None:
+        return
+    click.echo(
+        f"未能投递：已搁置 {backlog.parked:,} 条，待重试 {backlog.pending:,} 条"
+        "（告警已保存；gridloop outbox status 查看原因，排除后 gridloop outbox redeliver）",
+        err=True,
+    )
+    sys.exit(1)
 
 
 @click.command()

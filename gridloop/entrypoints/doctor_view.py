@@ -59,7 +59,7 @@ TEXTS: dict[str, dict[FindingKind, tuple[str, str]]] = {
         ),
         K.PARKED_OUTBOX: (
             "{subject} 条待办（开案、记录解除、通知）多次投递失败，已搁置。",
-            "查看日志或 outbox 表的 error 列找出原因，排除后重新投递。",
+            "用 gridloop outbox status 查看原因，排除后运行 gridloop outbox redeliver --all。",
         ),
     },
     "en": {
@@ -111,7 +111,8 @@ TEXTS: dict[str, dict[FindingKind, tuple[str, str]]] = {
         K.PARKED_OUTBOX: (
             "{subject} outbox entries (open a case, record a clearing, notices) failed every"
             " delivery attempt and are parked",
-            "find the cause in the log or the outbox table's error column, remove it, redeliver",
+            "find the cause with gridloop outbox status, remove it, then run"
+            " gridloop outbox redeliver --all",
         ),
     },
 }

@@ -4,7 +4,9 @@ Delivery is at least once: a crash after a handler's commit and before `mark_don
 rows over again, so handlers are idempotent by key (an alert id opens at most one case; the feed's
 notices were stored with their case, the webhook carries an idempotency key). A row whose handler
 fails stops the run there (what follows may depend on it) and is tried again on the next run; a
-row that failed `max_attempts` times is parked for an operator and the rest go on.
+row that failed `max_attempts` times is parked for an operator and the rest go on, except the
+later changes of the same alert: they are parked behind it (an alert's clearing handled before
+its opening would be lost), and `gridloop outbox redeliver` hands them over again in order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gridloop.domain.events import Event
+from gridloop.domain.events import Event, incident_of, incident_of_key
 from gridloop.service_layer.messagebus import MessageBus
 from gridloop.service_layer.ports import Outbox, OutboxEntry
 
@@ -43,12 +45,15 @@ class OutboxDispatcher:
         self.max_attempts = max_attempts
         self.stats = DispatchStats()
         self._lock = threading.Lock()  # one run at a time: order is the contract
+        self._held: set[str] = set()  # incidents with a parked change: the rest wait behind
 
     def run(self, batch: int = BATCH) -> list[Event]:
         """Deliver everything pending now; returns the events delivered, in order (a parked
         one is not among them, and the rows after it go on)."""
         delivered: list[Event] = []
         with self._lock:
+            # read each run: an operator may have requeued them from another process
+            self._held = {incident_of_key(k) for k in self.outbox.parked_keys()}
             while True:
                 entries = self.outbox.pending(batch)
                 if not entries:
@@ -65,16 +70,31 @@ class OutboxDispatcher:
         while readable < len(entries) and entries[readable].event is not None:
             readable += 1
         if readable:
-            events = [e.event for e in entries[:readable] if e.event is not None]
+            ready = self._not_held(entries[:readable])
+            events = [e.event for e in ready if e.event is not None]
+            if not events:
+                return [], False
             try:
                 self.bus.handle(events)
             except Exception:  # find the row that fails, one at a time
-                return self._one_by_one(entries[:readable])
-            self._done(entries[:readable])
+                return self._one_by_one(ready)
+            self._done(ready)
             return events, False
         bad = entries[0]  # an unreadable row cannot succeed later: park it at once
         self._failed(bad, bad.problem, park=True)
         return [], False
+
+    def _not_held(self, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+        """The entries free to go; those of an alert with a parked change are parked behind it."""
+        ready = []
+        for entry in entries:
+            incident = incident_of(entry.event) if entry.event is not None else None
+            if incident is None or incident not in self._held:
+                ready.append(entry)
+                continue
+            self._failed(entry, f"held behind a parked change of the same alert ({incident})", True)
+            log.warning("outbox row %d held behind a parked change of %s", entry.id, incident)
+        return ready
 
     def _one_by_one(self, entries: list[OutboxEntry]) -> tuple[list[Event], bool]:
         delivered: list[Event] = []
@@ -108,6 +128,9 @@ class OutboxDispatcher:
         self.outbox.mark_failed(entry.id, error, park)
         self.stats.failures += 1
         self.stats.parked += int(park)
+        incident = incident_of(entry.event) if park and entry.event is not None else None
+        if incident is not None:
+            self._held.add(incident)
 
 
 class OutboxWorker:

@@ -18,20 +18,16 @@ from gridloop.domain.events import Event
 from gridloop.service_layer.ports import Outbox, OutboxBacklog
 
 
-class OperatorOutbox(Outbox, Protocol):
-    def parked(self, limit: int = 20) -> list[tuple[int, str, str]]: ...
-
-
 class Harness(Protocol):
     """How the suite opens one adapter and does what only its owner can (a cause's
     transaction, a damaged row, a reopening)."""
 
     reopens: bool
 
-    def open(self) -> OperatorOutbox: ...
+    def open(self) -> Outbox: ...
     def commit_with_cause(self, outbox: Outbox, events: Sequence[Event], fail: bool) -> None: ...
     def add_unreadable(self, outbox: Outbox, topic: str) -> None: ...
-    def reopen(self, outbox: Outbox) -> OperatorOutbox: ...
+    def reopen(self, outbox: Outbox) -> Outbox: ...
 
 
 class CauseFailed(Exception):
@@ -47,7 +43,7 @@ class SqliteHarness:
     def __init__(self, tmp_path: Path) -> None:
         self.app = bootstrap(Settings(db_path=tmp_path / "gridloop.db"))
 
-    def open(self) -> OperatorOutbox:
+    def open(self) -> Outbox:
         return self.app.outbox()
 
     def commit_with_cause(self, outbox: Outbox, events: Sequence[Event], fail: bool) -> None:
@@ -75,7 +71,7 @@ class SqliteHarness:
         finally:
             conn.close()
 
-    def reopen(self, outbox: Outbox) -> OperatorOutbox:
+    def reopen(self, outbox: Outbox) -> Outbox:
         outbox.close()
         return self.open()
 
@@ -83,7 +79,7 @@ class SqliteHarness:
 class MemoryHarness:
     reopens = False
 
-    def open(self) -> OperatorOutbox:
+    def open(self) -> Outbox:
         return InMemoryOutbox()
 
     def commit_with_cause(self, outbox: Outbox, events: Sequence[Event], fail: bool) -> None:
@@ -97,7 +93,7 @@ class MemoryHarness:
         assert isinstance(outbox, InMemoryOutbox)
         outbox.add_unreadable(topic)
 
-    def reopen(self, outbox: Outbox) -> OperatorOutbox:
+    def reopen(self, outbox: Outbox) -> Outbox:
         raise NotImplementedError("memory does not outlive its object")
 
 
@@ -114,7 +110,7 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Harness:
 
 
 @pytest.fixture
-def outbox(harness: Harness) -> Iterator[OperatorOutbox]:
+def outbox(harness: Harness) -> Iterator[Outbox]:
     box = harness.open()
     yield box
     box.close()
@@ -253,7 +249,7 @@ def test_a_parked_row_is_no_longer_pending_and_is_counted(outbox: Outbox) -> Non
 
 
 def test_the_operator_sees_parked_rows_with_their_last_error_cut_short(
-    outbox: OperatorOutbox,
+    outbox: Outbox,
 ) -> None:
     outbox.add([opened("D1"), notices()])
     alert, notice = outbox.pending(10)
@@ -263,6 +259,47 @@ def test_the_operator_sees_parked_rows_with_their_last_error_cut_short(
     assert outbox.parked() == [(notice.id, "notices", "x" * 500)]
     outbox.mark_failed(alert.id, "KeyError: 'D1'", park=True)
     assert outbox.parked(limit=1) == [(alert.id, "alert_opened", "KeyError: 'D1'")]
+
+
+def test_requeued_rows_are_pending_again_with_fresh_attempts_in_their_place(
+    outbox: Outbox,
+) -> None:
+    outbox.add([opened("D1"), opened("D2"), opened("D3")])
+    first, second, third = outbox.pending(10)
+    for entry in (first, third):
+        outbox.mark_failed(entry.id, "boom", park=False)
+        outbox.mark_failed(entry.id, "boom", park=True)
+
+    assert outbox.requeue([third.id]) == 1
+    assert [(e.id, e.attempts) for e in outbox.pending(10)] == [(second.id, 0), (third.id, 0)]
+    assert outbox.parked() == [(first.id, "alert_opened", "boom")]
+    assert outbox.requeue(None) == 1
+    assert [e.event for e in outbox.pending(10)] == [opened("D1"), opened("D2"), opened("D3")]
+    assert outbox.backlog() == OutboxBacklog(pending=3, parked=0, oldest_pending_at=1_000)
+
+
+def test_requeue_leaves_alone_what_is_not_parked(outbox: Outbox) -> None:
+    outbox.add([opened("D1"), opened("D2"), opened("D3")])
+    done, failing, parked = outbox.pending(10)
+    outbox.mark_done([done.id], at_ms=9_000)
+    outbox.mark_failed(failing.id, "boom", park=False)
+    outbox.mark_failed(parked.id, "boom", park=True)
+
+    assert outbox.requeue([done.id, failing.id, parked.id + 1_000, -1]) == 0
+    assert [(e.id, e.attempts) for e in outbox.pending(10)] == [(failing.id, 1)]
+    assert outbox.requeue([]) == 0
+    assert outbox.requeue([parked.id, parked.id]) == 1  # named twice, requeued once
+    assert [e.id for e in outbox.pending(10)] == [failing.id, parked.id]
+
+
+def test_a_parked_row_marked_done_is_no_longer_counted_as_parked(outbox: Outbox) -> None:
+    outbox.add([opened("D1")])
+    (entry,) = outbox.pending(10)
+    outbox.mark_failed(entry.id, "boom", park=True)
+    outbox.mark_done([entry.id], at_ms=9_000)  # delivered by hand meanwhile
+
+    assert outbox.backlog().parked == 0 and outbox.parked() == []
+    assert outbox.requeue(None) == 0 and outbox.pending(10) == []
 
 
 def test_the_oldest_pending_is_the_earliest_event_time_not_the_first_row(
@@ -340,3 +377,19 @@ def test_a_closed_outbox_refuses_to_be_used(harness: Harness) -> None:
     box.close()
     with pytest.raises(Exception):  # noqa: B017 - each adapter raises its own error
         box.pending(10)
+
+
+def test_parked_keys_are_those_of_keyed_rows_parked_and_not_done(outbox: Outbox) -> None:
+    outbox.add([opened("D1"), cleared("D2"), notices(), opened("D3"), opened("D4")])
+    first, second, notice, third, fourth = outbox.pending(10)
+    for entry in (first, second, notice, third):
+        outbox.mark_failed(entry.id, "boom", park=True)
+    outbox.mark_done([third.id], at_ms=9_000)
+    outbox.mark_failed(fourth.id, "boom", park=False)
+
+    assert outbox.parked_keys() == {
+        "opened|D1|smoke.alarm|1000",
+        "cleared|D2|smoke.alarm|1000",
+    }
+    outbox.requeue([first.id])
+    assert outbox.parked_keys() == {"cleared|D2|smoke.alarm|1000"}

@@ -129,15 +129,31 @@ class InMemoryOutbox:
             pending = [r for r in self._rows if r.is_pending]
             return OutboxBacklog(
                 pending=len(pending),
-                parked=sum(r.parked for r in self._rows),
+                parked=sum(r.parked and r.done_at is None for r in self._rows),
                 oldest_pending_at=min((r.created_at for r in pending), default=None),
             )
 
     def parked(self, limit: int = 20) -> list[tuple[int, str, str]]:
         """Rows that failed every attempt: id, topic and the last error (as SqliteOutbox)."""
         with self._lock:
-            rows = [r for r in self._rows if r.parked][:limit]
+            rows = [r for r in self._rows if r.parked and r.done_at is None][:limit]
             return [(r.id, r.topic, r.error or "") for r in rows]
+
+    def parked_keys(self) -> set[str]:
+        with self._lock:
+            self._check_open()
+            rows = [r for r in self._rows if r.parked and r.done_at is None]
+            return {r.key for r in rows if r.key is not None}
+
+    def requeue(self, ids: Sequence[int] | None) -> int:
+        with self._lock:
+            self._check_open()
+            wanted = None if ids is None else set(ids)
+            rows = [r for r in self._rows if r.parked and r.done_at is None]
+            rows = [r for r in rows if wanted is None or r.id in wanted]
+            for row in rows:
+                row.parked, row.attempts = False, 0
+            return len(rows)
 
     def delivered(self) -> list[Event]:
         """The events marked done, in commit order (for assertions)."""

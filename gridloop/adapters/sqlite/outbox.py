@@ -63,7 +63,8 @@ class SqliteOutbox:
 
     def backlog(self) -> OutboxBacklog:
         pending, parked, oldest = self._conn.execute(
-            "SELECT COALESCE(SUM(done_at IS NULL AND parked = 0), 0), COALESCE(SUM(parked), 0),"
+            "SELECT COALESCE(SUM(done_at IS NULL AND parked = 0), 0),"
+            " COALESCE(SUM(done_at IS NULL AND parked != 0), 0),"
             " MIN(CASE WHEN done_at IS NULL AND parked = 0 THEN created_at END) FROM outbox"
         ).fetchone()
         return OutboxBacklog(int(pending), int(parked), oldest)
@@ -73,10 +74,32 @@ class SqliteOutbox:
         return [
             (int(i), str(t), str(e or ""))
             for i, t, e in self._conn.execute(
-                "SELECT id, topic, error FROM outbox WHERE parked = 1 ORDER BY id LIMIT ?",
+                "SELECT id, topic, error FROM outbox WHERE parked != 0 AND done_at IS NULL"
+                " ORDER BY id LIMIT ?",
                 (limit,),
             )
         ]
+
+    def parked_keys(self) -> set[str]:
+        return {
+            str(k)
+            for (k,) in self._conn.execute(
+                "SELECT key FROM outbox WHERE parked != 0 AND done_at IS NULL AND key IS NOT NULL"
+            )
+        }
+
+    def requeue(self, ids: Sequence[int] | None) -> int:
+        parked = "parked != 0 AND done_at IS NULL"
+        with transaction(self._conn) as conn:
+            if ids is None:
+                return conn.execute(
+                    f"UPDATE outbox SET parked = 0, attempts = 0 WHERE {parked}"
+                ).rowcount
+            cur = conn.executemany(
+                f"UPDATE outbox SET parked = 0, attempts = 0 WHERE id = ? AND {parked}",
+                [(int(i),) for i in ids],
+            )
+            return cur.rowcount
 
     def close(self) -> None:
         self._conn.close()

@@ -316,3 +316,59 @@ def test_the_worker_survives_a_store_failure_and_tries_again(handlers: Handlers)
 
     assert outbox.failures == 0
     assert outbox.backlog().pending == 0
+
+
+def park(dispatcher: OutboxDispatcher) -> None:
+    for _ in range(MAX_ATTEMPTS):
+        dispatcher.run()
+
+
+def test_the_later_changes_of_an_alert_wait_behind_its_parked_opening(
+    outbox: InMemoryOutbox, handlers: Handlers, dispatcher: OutboxDispatcher
+) -> None:
+    """A clearing handled before its opening would find no case and be lost for good."""
+    outbox.add([opened("D1"), opened("D2")])
+    handlers.failing = [opened("D1")]
+    park(dispatcher)
+    outbox.add([cleared("D1"), cleared("D2"), opened("D1", started_at=9_000)])
+
+    dispatcher.run()
+
+    assert handlers.handled() == [opened("D2"), cleared("D2"), opened("D1", started_at=9_000)]
+    (_, held) = outbox.parked()
+    assert "held behind a parked change of the same alert (D1|smoke.alarm|1000)" in held[2]
+    assert outbox.backlog().parked == 2
+
+
+def test_a_clearing_in_the_same_run_as_its_failing_opening_waits_too(
+    outbox: InMemoryOutbox, handlers: Handlers, dispatcher: OutboxDispatcher
+) -> None:
+    outbox.add([opened("D1")])
+    handlers.failing = [opened("D1")]
+    for _ in range(MAX_ATTEMPTS - 1):
+        dispatcher.run()
+    outbox.add([cleared("D1"), opened("D2")])
+
+    dispatcher.run()  # the fifth failure parks the opening; its clearing follows it
+
+    assert handlers.handled() == [opened("D2")]
+    assert [topic for _, topic, _ in outbox.parked()] == ["alert_opened", "alert_cleared"]
+
+
+def test_requeued_changes_of_an_alert_are_handled_in_their_order_by_a_new_dispatcher(
+    outbox: InMemoryOutbox, handlers: Handlers, dispatcher: OutboxDispatcher
+) -> None:
+    outbox.add([opened("D1"), cleared("D1"), opened("D2")])
+    handlers.failing = [opened("D1")]
+    park(dispatcher)
+    later = OutboxDispatcher(outbox, handlers.bus(), clock=lambda: NOW)  # after a restart
+    outbox.add([opened("D1", started_at=1_000, occurrences=2)])  # a replay: kept once
+    later.run()
+    assert handlers.handled() == [opened("D2")]
+
+    handlers.failing = []
+    assert outbox.requeue(None) == 2
+    later.run()
+
+    assert handlers.handled() == [opened("D2"), opened("D1"), cleared("D1")]
+    assert outbox.backlog().parked == 0 and outbox.pending(10) == []
