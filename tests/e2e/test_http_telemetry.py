@@ -103,6 +103,7 @@ def test_a_gateway_token_covers_the_devices_of_its_region_in_ndjson(served) -> N
     metrics = httpx.get(f"{url}/metrics").text
     assert "gridloop_messages_accepted_total 1" in metrics
     assert 'gridloop_messages_rejected_total{reason="malformed"} 1' in metrics
+    assert "\ngridloop_outbox_parked 0\n" in metrics  # the district's outbox, nothing parked
     health = httpx.get(f"{url}/healthz").json()
     assert (health["status"], health["ingests"]) == ("ok", True)
 

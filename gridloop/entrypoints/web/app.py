@@ -71,6 +71,7 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
             state.bell = FeedBell(asyncio.get_running_loop())
             case_loop = core.case_loop(also=(state.bell,))
             state.cases = case_loop.service
+            state.outbox = core.outbox()
             if pipeline is not None and replay:
                 state.loop = ClosedLoop(pipeline, state.cases, case_loop.dispatcher)
                 state.follows_stream = True
@@ -144,7 +145,8 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
     @app.get("/metrics", response_class=PlainTextResponse)
     def metrics(request: Request) -> str:
         state: WebState = request.app.state.gridloop
-        return render_metrics(state.store.counters())
+        backlog = state.outbox.backlog() if state.outbox is not None else None
+        return render_metrics(state.store.counters(), backlog)
 
     return app
 

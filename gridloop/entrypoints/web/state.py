@@ -27,6 +27,7 @@ from gridloop.service_layer.intake_bounds import (
     decode_bounded,
     shifted,
 )
+from gridloop.service_layer.ports import Outbox
 
 CREDENTIAL_TTL_S = 60.0
 RETRY_AFTER_S = "2"  # seconds a client waits after a 503 (the store failed) before resending
@@ -52,6 +53,7 @@ class WebState:
         self.bounds = IntakeBounds()  # what one telemetry request may ask
         self.wake: Callable[[], None] | None = None  # the outbox worker's, when there is one
         self.follows_stream = False  # a replay: the case loop runs on the stream's event time
+        self.outbox: Outbox | None = None  # a connection of its own, read by /metrics
 
     def actor_for(self, account: Account) -> Actor:
         """The workflow actor of a signed-in account (a worker's grids from the registry)."""
@@ -166,3 +168,5 @@ class WebState:
                 self.accounts.close()
             if self.cases is not None:
                 self.cases.close()
+            if self.outbox is not None:
+                self.outbox.close()
