@@ -327,25 +327,7 @@ def test_an_upsert_of_a_known_key_replaces_the_record(harness: Harness, table: s
     assert read(harness, lambda r: r.keys(table)) == set(rows)
 
 
-@pytest.mark.parametrize(
-    "table",
-    [
-        pytest.param(
-            t,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="SqliteRegistryRepository.upsert_workers deletes the worker_grids of "
-                "every worker in the batch first and then inserts all of them, so a worker "
-                "given twice in one call keeps the union of both grid lists (or, when the "
-                "lists share a grid, raises IntegrityError: UNIQUE worker_grids) instead of "
-                "the last write",
-            ),
-        )
-        if t == "workers"
-        else t
-        for t in UPSERTS
-    ],
-)
+@pytest.mark.parametrize("table", list(UPSERTS))
 def test_a_key_given_twice_in_one_bulk_upsert_keeps_the_last(harness: Harness, table: str) -> None:
     _method, first, last = UPSERTS[table]
     key = next(iter(by_key(small_registry())[table]))

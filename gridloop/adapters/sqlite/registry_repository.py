@@ -112,6 +112,8 @@ class SqliteRegistryRepository:
         )
 
     def upsert_workers(self, workers: Sequence[GridWorker]) -> None:
+        # a worker given twice in one call: the last one wins, grid list included
+        workers = list({w.id: w for w in workers}.values())
         self._conn.executemany(
             _upsert_sql("workers", ("id", "name", "phone", "employment"), "id"),
             [(w.id, w.name, w.phone, w.employment.value) for w in workers],
