@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import click
@@ -68,11 +69,8 @@ def outbox() -> None:
 def status(db: str | None, lang: str, limit: int, fmt: str) -> None:
     """What is pending and what is parked (with each row's last error); exit 1 if any is
     parked."""
-    box = _app(db).outbox()
-    try:
+    with closing(_app(db).outbox()) as box:
         backlog, parked = box.backlog(), box.parked(limit)
-    finally:
-        box.close()
     if fmt == "json":
         rows = [{"id": i, "topic": t, "error": e} for i, t, e in parked]
         doc = {
@@ -108,11 +106,8 @@ def redeliver(db: str | None, lang: str, ids: tuple[int, ...], every: bool, deli
         raise click.UsageError("name the parked rows' ids, or --all (not both)")
     app = _app(db)
     text = TEXTS[lang]
-    box = app.outbox()
-    try:
+    with closing(app.outbox()) as box:
         requeued = box.requeue(None if every else list(ids))
-    finally:
-        box.close()
     click.echo(text["requeued"].format(n=requeued) if requeued else text["none"])
     if not requeued:
         sys.exit(1)
@@ -125,10 +120,7 @@ def redeliver(db: str | None, lang: str, ids: tuple[int, ...], every: bool, deli
     finally:
         loop.close()
     click.echo(text["delivered"].format(n=len(delivered)))
-    box = app.outbox()
-    try:
+    with closing(app.outbox()) as box:
         backlog = box.backlog()
-    finally:
-        box.close()
     click.echo(text["parked"].format(n=backlog.parked))
     sys.exit(1 if backlog.parked else 0)

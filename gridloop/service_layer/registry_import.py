@@ -18,7 +18,12 @@ from gridloop.domain.registry_checks import (
     check_registry,
     to_registry,
 )
-from gridloop.service_layer.ports import GeometryChecker, GridLocator, UnitOfWork
+from gridloop.service_layer.ports import (
+    GeometryChecker,
+    GridLocator,
+    RegistryRepository,
+    UnitOfWork,
+)
 
 Progress = Callable[[str], None]
 
@@ -71,7 +76,7 @@ def import_registry(
                 ]
             )
         before = {t: uow.registry.keys(t) for t in _TABLES}
-        _write(uow, registry)
+        save_registry(uow.registry, registry)
         summary = _summary(registry, before)
         uow.commit()
     return summary
@@ -116,8 +121,8 @@ def _locate(
     return grid_of
 
 
-def _write(uow: UnitOfWork, registry: DistrictRegistry) -> None:
-    repo = uow.registry
+def save_registry(repo: RegistryRepository, registry: DistrictRegistry) -> None:
+    """Every table of `registry`, parents first."""
     repo.save_district(registry.district)
     repo.upsert_grids(registry.grids)
     repo.upsert_buildings(registry.buildings)

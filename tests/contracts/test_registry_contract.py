@@ -28,7 +28,6 @@ from fakes.registry import (
     ring,
     small_registry,
     worker,
-    write_registry,
 )
 
 from gridloop.adapters.formats.reader import read_directory
@@ -41,7 +40,7 @@ from gridloop.domain.people import DepartmentFunction, ResidentTag
 from gridloop.domain.regions import Community, District, Street
 from gridloop.domain.registry import DistrictRegistry, RegistryStats
 from gridloop.service_layer.ports import RegistryRepository, UnitOfWork
-from gridloop.service_layer.registry_import import ImportSummary, import_registry
+from gridloop.service_layer.registry_import import ImportSummary, import_registry, save_registry
 
 TABLES = (
     "streets",
@@ -153,7 +152,7 @@ def streets_by_code(d: District) -> dict[str, tuple[str, set[Community]]]:
 
 
 def with_small_district(harness: Harness) -> None:
-    write(harness, lambda r: write_registry(r, small_registry()))
+    write(harness, lambda r: save_registry(r, small_registry()))
 
 
 # --- the unit of work ---------------------------------------------------------------------
@@ -192,7 +191,7 @@ def test_a_unit_of_work_sees_its_own_writes_before_commit(harness: Harness) -> N
 
 def test_leaving_without_commit_rolls_back(harness: Harness) -> None:
     with harness.unit_of_work() as uow:
-        write_registry(uow.registry, small_registry())
+        save_registry(uow.registry, small_registry())
 
     assert read(harness, lambda r: r.load()) is None
     assert read(harness, lambda r: r.keys("grids")) == set()
@@ -214,7 +213,7 @@ def test_an_explicit_rollback_discards_the_writes_and_leaving_after_it_is_fine(
     harness: Harness,
 ) -> None:
     with harness.unit_of_work() as uow:
-        write_registry(uow.registry, small_registry())
+        save_registry(uow.registry, small_registry())
         uow.rollback()
 
     assert read(harness, lambda r: r.load()) is None
@@ -552,7 +551,7 @@ def test_a_loaded_registry_written_to_a_fresh_store_loads_the_same(
     registry = loaded(original)
 
     copy = new_harness()
-    write(copy, lambda r: write_registry(r, registry))
+    write(copy, lambda r: save_registry(r, registry))
 
     again = loaded(copy)
     assert streets_by_code(again.district) == streets_by_code(registry.district)
@@ -585,7 +584,7 @@ def test_a_unit_of_work_that_raises_mid_import_leaves_the_store_as_it_was(
     )
 
     with pytest.raises(Boom), harness.unit_of_work() as uow:
-        write_registry(uow.registry, fewer)
+        save_registry(uow.registry, fewer)
         raise Boom
 
     after = loaded(harness)

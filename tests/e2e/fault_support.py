@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from cli_process import ok
+
+START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
+INGEST_DAY = ("ingest", "day.ndjson", "--now", NOW, "--batch", "500")
+
+
+def simulated_day(district: Path, cwd: Path, *copies: str) -> list[Path]:
+    """The district imported into one database per name in `copies` (in `cwd`), and a simulated
+    day of its telemetry in `cwd`/day.ndjson (`INGEST_DAY` replays it)."""
+    base = cwd / "base.db"
+    ok("import", str(district), "--db", str(base), cwd=cwd)
+    ok(
+        *("sim", "telemetry", "--district", str(district), "--hours", "24", "--seed", "1"),
+        *("--start", START, "--out", "day.ndjson"),
+        cwd=cwd,
+    )
+    made = [cwd / f"{name}.db" for name in copies]
+    for db in made:
+        shutil.copy(base, db)
+    return made
+
 
 # Row ids are left out: they are the database's, not the district's.
 QUERIES = {

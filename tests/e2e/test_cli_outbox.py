@@ -6,14 +6,12 @@ over in order, and the database is then exactly what an uninterrupted run leaves
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 from cli_process import gridloop, ok
-from fault_support import alert_case_problems, snapshot
+from fault_support import INGEST_DAY, NOW, alert_case_problems, simulated_day, snapshot
 
-START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
 NO_CASES = (
     "CREATE TRIGGER no_cases BEFORE INSERT ON cases BEGIN SELECT RAISE(ABORT, 'disk full'); END"
 )
@@ -31,17 +29,8 @@ def sql(db: Path, statement: str) -> None:
 def test_cases_that_could_not_be_written_are_parked_said_and_redelivered_exactly(
     tiny_dir: Path, tmp_path: Path
 ) -> None:
-    base = tmp_path / "base.db"
-    ok("import", str(tiny_dir), "--db", str(base), cwd=tmp_path)
-    ok(
-        *("sim", "telemetry", "--district", str(tiny_dir), "--hours", "24", "--seed", "1"),
-        *("--start", START, "--out", "day.ndjson"),
-        cwd=tmp_path,
-    )
-    clean, broken = tmp_path / "clean.db", tmp_path / "broken.db"
-    shutil.copy(base, clean)
-    shutil.copy(base, broken)
-    ingest = ("ingest", "day.ndjson", "--now", NOW, "--batch", "500")
+    clean, broken = simulated_day(tiny_dir, tmp_path, "clean", "broken")
+    ingest = INGEST_DAY
     ok(*ingest, "--db", str(clean), cwd=tmp_path)
     sql(broken, NO_CASES)
 

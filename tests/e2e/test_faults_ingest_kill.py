@@ -5,37 +5,25 @@ histories, notices; the outbox delivered; every alert in exactly one case; chain
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 from cli_process import command, ok
-from fault_support import alert_case_problems, readings_count, snapshot
+from fault_support import INGEST_DAY, alert_case_problems, readings_count, simulated_day, snapshot
 
-START, NOW = "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00"
 KILLS = 20
 
 
 def test_ingest_killed_twenty_times_ends_as_an_uninterrupted_run(
     tiny_dir: Path, tmp_path: Path
 ) -> None:
-    base = tmp_path / "base.db"
-    ok("import", str(tiny_dir), "--db", str(base), cwd=tmp_path)
-    ok(
-        *("sim", "telemetry", "--district", str(tiny_dir), "--hours", "24", "--seed", "1"),
-        *("--start", START, "--out", "day.ndjson"),
-        cwd=tmp_path,
-    )
-    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
-    shutil.copy(base, clean)
-    shutil.copy(base, killed)
-    ingest = ("ingest", "day.ndjson", "--now", NOW, "--batch", "500")
+    clean, killed, again = simulated_day(tiny_dir, tmp_path, "clean", "killed", "again")
+    ingest = INGEST_DAY
 
     # two clean runs: the first may pay for cold caches (a fresh clone compiles its modules),
     # and a kill delay scaled on it could fall after the whole day was done
-    timings, again = [], tmp_path / "again.db"
-    shutil.copy(base, again)
+    timings = []
     for db in (clean, again):
         began = time.perf_counter()
         ok(*ingest, "--db", str(db), cwd=tmp_path)

@@ -20,7 +20,6 @@ from gridloop.domain.people import (
 )
 from gridloop.domain.regions import Community, District, Grid, Street
 from gridloop.domain.registry import DistrictRegistry
-from gridloop.service_layer.ports import RegistryRepository
 
 X0, Y0, U = 101.70, 36.60, 0.001
 
@@ -143,14 +142,3 @@ def small_registry() -> DistrictRegistry:
             ),
         ),
     )
-
-
-def write_registry(repo: RegistryRepository, registry: DistrictRegistry) -> None:
-    """Every table of `registry`, parents first (as the import writes them)."""
-    repo.save_district(registry.district)
-    repo.upsert_grids(registry.grids)
-    repo.upsert_buildings(registry.buildings)
-    repo.upsert_workers(registry.workers)
-    repo.upsert_devices(registry.devices)
-    repo.upsert_residents(registry.residents)
-    repo.upsert_departments(registry.departments)
