@@ -11,6 +11,7 @@ from gridloop.entrypoints.timefmt import parse_iso
 from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.state import RETRY_AFTER_S, WebState
 from gridloop.entrypoints.web.telemetry_body import split_body
+from gridloop.entrypoints.web.telemetry_encoding import check_headers, read_body
 from gridloop.service_layer.alert_views import visible_alerts
 
 MAX_BODY = 16 * 1024 * 1024
@@ -24,18 +25,20 @@ def _state(request: Request) -> WebState:
 
 @router.post("/telemetry")
 async def post_telemetry(request: Request) -> JSONResponse:
-    """A JSON array (or one object) or NDJSON body of messages, with a device or gateway token."""
+    """A JSON array (or one object) or NDJSON body of messages, with a device or gateway token;
+    Content-Type x-ndjson, json, jsonl or text/plain (or none), gzip or no Content-Encoding."""
     state = _state(request)
     auth = request.headers.get("authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
     # refuse a wrong token before reading its body (the ingesting process checks passed ones)
     credential = _credential(state, token) if state.leader is None else None
-    length = int(request.headers.get("content-length") or 0)
+    headers = request.headers
+    gzipped = check_headers(headers.get("content-type"), headers.get("content-encoding"))
+    length = int(headers.get("content-length") or 0)
     if length > MAX_BODY:
         raise HTTPException(413, f"body over {MAX_BODY} bytes")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise HTTPException(413, f"body over {MAX_BODY} bytes")
+    # the cap counts the bytes the body stands for: a gzip body's after inflating
+    body = await read_body(request.stream(), gzipped, MAX_BODY)
     if credential is None:  # another process ingests: it answers
         assert state.leader is not None
         status, answer = await state.leader.ingest(token, body)
