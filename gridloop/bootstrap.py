@@ -22,6 +22,7 @@ from gridloop.adapters.passwords import Argon2Passwords
 from gridloop.adapters.spatial_index import GridIndex
 from gridloop.adapters.sqlite.account_store import SqliteAccountStore
 from gridloop.adapters.sqlite.alert_log import SqliteAlertLog
+from gridloop.adapters.sqlite.attachment_ledger import SqliteAttachmentLedger
 from gridloop.adapters.sqlite.case_store import SqliteCaseStore
 from gridloop.adapters.sqlite.database import connect, schema_version
 from gridloop.adapters.sqlite.feed import SqliteFeed
@@ -35,6 +36,7 @@ from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from gridloop.adapters.sqlite.writer_process import BackgroundTelemetryStore
 from gridloop.adapters.telemetry.decoder import TelemetryDecoder
 from gridloop.config import ConfigError, Settings
+from gridloop.domain.attachments import AttachmentQuota
 from gridloop.domain.calendar import WorkCalendar
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
@@ -45,6 +47,7 @@ from gridloop.domain.telemetry import IntakeLimits
 from gridloop.service_layer import handlers
 from gridloop.service_layer.accounts import AccountService
 from gridloop.service_layer.alert_cases import AlertCases
+from gridloop.service_layer.attachments import AttachmentService
 from gridloop.service_layer.case_directory import CaseDirectory
 from gridloop.service_layer.case_policy import CasePolicy
 from gridloop.service_layer.casework import CaseService
@@ -188,6 +191,23 @@ class App:
 
     def blob_store(self) -> FileBlobStore:
         return FileBlobStore(self.settings.db_path.parent / "attachments")
+
+    def attachment_quota(self) -> AttachmentQuota:
+        """`[attachments]` of the settings file; ConfigError names the file and the key."""
+        try:
+            return AttachmentQuota.from_config(self.settings.document())
+        except ConfigError:
+            raise
+        except ValueError as e:
+            raise ConfigError(f"{self.settings.config_path or 'settings'}: {e}") from None
+
+    def attachment_service(
+        self, cases: CaseService, clock: Callable[[], int] = _wall_ms
+    ) -> tuple[AttachmentService, SqliteAttachmentLedger]:
+        """Photos on this database's blob store, with the ledger's connection (to close)."""
+        quota = self.attachment_quota()
+        ledger = SqliteAttachmentLedger(connect(self.settings.db_path))
+        return AttachmentService(self.blob_store(), cases, ledger, quota, clock), ledger
 
     def resident_service(self) -> ResidentService:
         db = self.settings.db_path

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+_NAME = re.compile(r"^[0-9a-f]{64}$")
 
 
 class FileBlobStore:
@@ -38,3 +42,17 @@ class FileBlobStore:
             return self._path(sha256).read_bytes()
         except FileNotFoundError:
             return None
+
+    def delete(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)
+
+    def stored_before(self, cutoff_ms: int) -> Iterator[str]:
+        """The photos whose file was written before `cutoff_ms` (epoch ms)."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                if _NAME.match(entry.name) and entry.stat().st_mtime * 1000 < cutoff_ms:
+                    yield entry.name

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gridloop import __version__
+from gridloop.entrypoints.cli_attachments import attachments
 from gridloop.entrypoints.cli_bench import bench
 from gridloop.entrypoints.cli_cases import case
 from gridloop.entrypoints.cli_demo import demo
@@ -100,6 +101,7 @@ main.add_command(case)
 main.add_command(demo)
 main.add_command(user)
 main.add_command(outbox)
+main.add_command(attachments)
 
 
 @main.command()

@@ -69,6 +69,7 @@ def check_configuration(app: App) -> None:
     from gridloop.service_layer.telemetry_setup import checked_rule_config
 
     policy = app.case_policy()
+    app.attachment_quota()
     checked_rule_config(app.kinds, app.settings.rule_params())
     registry = app.registry()
     why = unknown_targets_problem(policy.routing, registry.departments) if registry else ""

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 
+from gridloop.adapters.sqlite.attachment_ledger import record_references
 from gridloop.adapters.sqlite.database import transaction
 from gridloop.domain.cases.events import Action, CaseEvent, Role
 
@@ -34,11 +35,14 @@ class SqliteCaseEvents:
             for e in events
         ]
         sql = f"INSERT INTO case_events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        payloads = [e.payload for e in events]
         if self._conn.in_transaction:  # part of the caller's unit of work
             self._conn.executemany(sql, rows)
+            record_references(self._conn, payloads)
             return
         with transaction(self._conn) as conn:
             conn.executemany(sql, rows)
+            record_references(conn, payloads)
 
     def history(self, case_id: str) -> list[CaseEvent]:
         rows = self._conn.execute(

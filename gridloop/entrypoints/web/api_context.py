@@ -3,7 +3,10 @@ for the app's lifetime by `api_router(settings)`; routes reach it through `Api`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol, TypeVar
@@ -30,6 +33,8 @@ class Closable(Protocol):
 
 NO_DISTRICT = "this database holds no district yet: run gridloop import"
 LABELS_REMEMBERED = 10_000
+PRUNE_EVERY_S = 3600.0  # unreferenced photos go after a day: an hour late is soon enough
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,7 +101,8 @@ def open_services(app: App, state: WebState) -> ApiServices:
         return services
     feed, readings = app.feed_store(), app.latest_readings()
     services.connections += [feed, readings]
-    services.attachments = AttachmentService(app.blob_store(), cases)
+    services.attachments, ledger = app.attachment_service(cases)
+    services.connections.append(ledger)
     services.feed = NoticeFeed(feed, district.code)
     config = checked_rule_config(app.kinds, app.settings.rule_params())
     services.devices = DeviceStatusService(devices, app.kinds, config, readings)
@@ -116,11 +122,19 @@ def api_router(settings: Settings) -> APIRouter:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = open_services(bootstrap(settings), app.state.gridloop)
+        state: WebState = app.state.gridloop
+        services = open_services(bootstrap(settings), state)
         app.state.api = services
+        # one process prunes: the one that ingests (of several, the others pass telemetry on)
+        pruning = services.attachments is not None and state.leader is None
+        stop = asyncio.Event()
+        task = asyncio.create_task(_prune_attachments(services, stop)) if pruning else None
         try:
             yield
         finally:
+            stop.set()  # a prune under way finishes first: it uses the connections closed below
+            if task is not None:
+                await task
             for conn in services.connections:
                 conn.close()
 
@@ -128,6 +142,20 @@ def api_router(settings: Settings) -> APIRouter:
     for module in (case_routes, attachment_routes, feed_routes, registry_routes, label_routes):
         router.include_router(module.router)
     return router
+
+
+async def _prune_attachments(services: ApiServices, stop: asyncio.Event) -> None:
+    """Remove the photos no action named within a day, now and then every PRUNE_EVERY_S."""
+    while not stop.is_set():
+        try:
+            now = int(time.time() * 1000)
+            pruned = await asyncio.to_thread(services.attachment_service().prune, now)
+            if pruned.removed:
+                log.info("pruned %d unreferenced attachments", len(pruned.removed))
+        except Exception:  # a failed prune is retried next time; the server goes on
+            log.exception("attachment prune failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PRUNE_EVERY_S)
 
 
 async def api_services(request: Request) -> ApiServices:  # async: no worker thread for this

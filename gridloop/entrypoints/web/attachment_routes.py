@@ -13,7 +13,7 @@ from gridloop.domain.attachments import MAX_ATTACHMENT_BYTES
 from gridloop.domain.cases.events import Role
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller, Principal, require
-from gridloop.service_layer.attachments import AttachmentNotFound, AttachmentRefused
+from gridloop.service_layer.attachments import AttachmentNotFound, AttachmentRefused, OverQuota
 
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
 CaseId = Annotated[str, Path(min_length=1, max_length=32)]
@@ -36,13 +36,16 @@ async def upload(
     case_id: CaseId, file: UploadFile, caller: Uploader, api: Api
 ) -> dict[str, object]:
     """A JPEG, PNG or WebP photo (by its bytes, not its name) up to 8 MiB, stored once by its
-    SHA-256; HANDLE and FEEDBACK then name it in `attachments`."""
+    SHA-256; HANDLE and FEEDBACK then name it in `attachments` (within 23 h: a photo no action
+    names for a day is removed). 429 with Retry-After past the uploader's daily quota."""
     data = await file.read(MAX_ATTACHMENT_BYTES + 1)
     service = api.attachment_service()
     try:
         stored = await run_in_threadpool(
             service.add, case_id, caller.actor, data, file.content_type
         )
+    except OverQuota as e:
+        raise HTTPException(e.status, str(e), {"Retry-After": str(e.retry_after_s)}) from e
     except AttachmentRefused as e:
         raise HTTPException(e.status, str(e)) from e
     return stored.as_json()
