@@ -54,5 +54,11 @@ class FileBlobStore:
             if not folder.is_dir():
                 continue
             for entry in os.scandir(folder):
-                if _NAME.match(entry.name) and entry.stat().st_mtime * 1000 < cutoff_ms:
+                if not _NAME.match(entry.name):
+                    continue  # e.g. an upload being written aside
+                try:
+                    written = entry.stat().st_mtime * 1000
+                except FileNotFoundError:  # removed meanwhile (a prune from the CLI, say)
+                    continue
+                if written < cutoff_ms:
                     yield entry.name
