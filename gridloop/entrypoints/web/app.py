@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from gridloop import __version__
+from gridloop.adapters.sqlite.revocations import INTAKE
 from gridloop.adapters.sqlite.write_gate import share_writes
 from gridloop.bootstrap import bootstrap, tune_gc_for_streaming
 from gridloop.config import Settings
@@ -61,7 +62,8 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
         ingests = leadership is None or leadership.try_lead()
         clock = (lambda: now_ms) if now_ms is not None else (lambda: int(time.time() * 1000))
         pipeline = core.pipeline(clock=clock) if ingests else None
-        state = WebState(pipeline, core.telemetry_store(), core.token_store())
+        intake_revocations = core.revocations(INTAKE)
+        state = WebState(pipeline, core.telemetry_store(), core.token_store(), intake_revocations)
         state.accounts = core.account_service()
         state.bounds = core.intake_bounds()
         case_loop, outbox_worker = None, None
