@@ -21,6 +21,7 @@ from gridloop.config import Settings
 from gridloop.entrypoints.web import assets, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
+from gridloop.entrypoints.web.callers import principal_of
 from gridloop.entrypoints.web.dashboard_routes import dashboard_router
 from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.entrypoints.web.leader_link import LeaderLink, Leadership, serve_intake
@@ -126,7 +127,7 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
+    app.add_middleware(LimitsMiddleware, limits=api_limits(settings), identify=principal_of)
     app.include_router(telemetry_router)
     app.include_router(auth_router)
     app.include_router(pages_router)
