@@ -64,11 +64,13 @@ def doctor(db: str | None, config: Path | None, lang: str, fmt: str) -> None:
 def check_configuration(app: App) -> None:
     """Raise the ConfigError a server would meet while starting, before it starts (where it
     would be a traceback in the server's log)."""
+    from gridloop.bootstrap import login_policies
     from gridloop.config import ConfigError
     from gridloop.service_layer.department_routing import unknown_targets_problem
     from gridloop.service_layer.telemetry_setup import checked_rule_config
 
     policy = app.case_policy()
+    login_policies(app.settings.document())
     checked_rule_config(app.kinds, app.settings.rule_params())
     registry = app.registry()
     why = unknown_targets_problem(policy.routing, registry.departments) if registry else ""

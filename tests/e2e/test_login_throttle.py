@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_process import ok
+from cli_process import gridloop, ok
 from fastapi.testclient import TestClient
 
 from gridloop.bootstrap import App, bootstrap
@@ -142,3 +142,19 @@ def test_a_wrong_login_setting_is_one_clear_line(tmp_path: Path) -> None:
     core = bootstrap(Settings(db_path=tmp_path / "gridloop.db", config_path=config))
     with pytest.raises(ConfigError, match=r"^\[login.account\]: unknown key 'lock_afterr'"):
         core.account_service()
+
+
+def test_serve_with_a_wrong_login_setting_stops_with_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "gridloop.toml"
+    config.write_text("[login.address]\nlock_after = 'many'\n", encoding="utf-8")
+    done = gridloop(
+        "serve",
+        "--db",
+        str(tmp_path / "g.db"),
+        cwd=tmp_path,
+        timeout=60,
+        GRIDLOOP_CONFIG=str(config),
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "[login.address]: lock_after = 'many'" in lines[0]
