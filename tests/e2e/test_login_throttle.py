@@ -158,3 +158,11 @@ def test_serve_with_a_wrong_login_setting_stops_with_one_line(tmp_path: Path) ->
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "[login.address]: lock_after = 'many'" in lines[0]
+
+
+def test_doctor_names_a_wrong_login_setting(tmp_path: Path) -> None:
+    config = tmp_path / "gridloop.toml"
+    config.write_text("[login.account]\nfree_failures = 0\n", encoding="utf-8")
+    done = gridloop("doctor", "--db", str(tmp_path / "g.db"), "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "[login.account]: a policy needs 0 < free_failures < lock_after" in done.stdout
