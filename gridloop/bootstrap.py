@@ -30,6 +30,7 @@ from gridloop.adapters.sqlite.health_readings import SqliteHealthReadings
 from gridloop.adapters.sqlite.latest_readings import SqliteLatestReadings
 from gridloop.adapters.sqlite.outbox import SqliteOutbox
 from gridloop.adapters.sqlite.people_directory import SqlitePeopleDirectory
+from gridloop.adapters.sqlite.revocations import ACCOUNTS, SqliteRevocations
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import SqliteTokenStore
 from gridloop.adapters.sqlite.unit_of_work import SqliteUnitOfWork
@@ -41,11 +42,12 @@ from gridloop.domain.calendar import WorkCalendar
 from gridloop.domain.devices.catalog import KindCatalog, default_catalog
 from gridloop.domain.devices.kind import DeviceKind
 from gridloop.domain.events import AlertCleared, AlertOpened, NoticesIssued
+from gridloop.domain.login_throttle import ACCOUNT_POLICY, ADDRESS_POLICY, policy_from_table
 from gridloop.domain.regions import Grid
 from gridloop.domain.registry import DistrictRegistry
 from gridloop.domain.telemetry import IntakeLimits
 from gridloop.service_layer import handlers
-from gridloop.service_layer.accounts import AccountService
+from gridloop.service_layer.accounts import AccountService, LoginPolicies
 from gridloop.service_layer.alert_cases import AlertCases
 from gridloop.service_layer.attachments import AttachmentService
 from gridloop.service_layer.case_directory import CaseDirectory
@@ -158,7 +160,17 @@ class App:
                 regions = _region_codes(uow.registry)
         finally:
             uow.close()
-        return AccountService(store, Argon2Passwords(), lambda kind, code: code in regions[kind])
+        return AccountService(
+            store,
+            Argon2Passwords(),
+            lambda kind, code: code in regions[kind],
+            revocations=self.revocations(ACCOUNTS),
+            policies=login_policies(self.settings.document()),
+        )
+
+    def revocations(self, scope: str) -> SqliteRevocations:
+        """The revocation generation of `scope` (accounts or intake) on a connection of its own."""
+        return SqliteRevocations(connect(self.settings.db_path), scope)
 
     def holds_district(self) -> bool:
         uow = self.unit_of_work()
@@ -388,3 +400,17 @@ def bootstrap(settings: Settings) -> App:
         kinds=default_catalog(extension_kinds),
         check_geometry=grid_geometry_problems,
     )
+
+
+def login_policies(document: Mapping[str, object]) -> LoginPolicies:
+    """`[login.account]` and `[login.address]` (ThrottlePolicy's fields), else the defaults."""
+    login = document.get("login", {})
+    if not isinstance(login, dict):
+        raise ConfigError(f"[login] must be a table, got {login!r}")
+    policies = {}
+    for part, default in (("account", ACCOUNT_POLICY), ("address", ADDRESS_POLICY)):
+        try:
+            policies[part] = policy_from_table(login.get(part, {}), default)
+        except ValueError as e:
+            raise ConfigError(f"[login.{part}]: {e}") from None
+    return LoginPolicies(**policies)

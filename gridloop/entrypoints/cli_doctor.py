@@ -31,7 +31,7 @@ def doctor(db: str | None, config: Path | None, lang: str, fmt: str) -> None:
     from dataclasses import replace
 
     from gridloop.adapters.sqlite.schema_status import schema_status
-    from gridloop.bootstrap import bootstrap
+    from gridloop.bootstrap import bootstrap, login_policies
     from gridloop.config import Settings
     from gridloop.entrypoints.doctor_view import finding_json, report_lines
     from gridloop.service_layer.doctor import DoctorChecks, diagnose, exit_code
@@ -41,13 +41,19 @@ def doctor(db: str | None, config: Path | None, lang: str, fmt: str) -> None:
     if config is not None:
         settings = replace(settings, config_path=config)
     app = bootstrap(settings)
+
+    def settings_document() -> object:  # the tables read at start-up checked with it
+        document = settings.document()
+        login_policies(document)
+        return document
+
     findings = diagnose(
         DoctorChecks(
             db_path=str(settings.db_path),
             config_path=str(settings.config_path or ""),
             schema=lambda: schema_status(settings.db_path),
             registry=app.registry,
-            settings_document=settings.document,
+            settings_document=settings_document,
             policy=app.case_policy,
             rules=lambda: checked_rule_config(app.kinds, settings.rule_params()),
         )
@@ -64,12 +70,14 @@ def doctor(db: str | None, config: Path | None, lang: str, fmt: str) -> None:
 def check_configuration(app: App) -> None:
     """Raise the ConfigError a server would meet while starting, before it starts (where it
     would be a traceback in the server's log)."""
+    from gridloop.bootstrap import login_policies
     from gridloop.config import ConfigError
     from gridloop.service_layer.department_routing import unknown_targets_problem
     from gridloop.service_layer.telemetry_setup import checked_rule_config
 
     policy = app.case_policy()
     app.attachment_quota()
+    login_policies(app.settings.document())
     checked_rule_config(app.kinds, app.settings.rule_params())
     registry = app.registry()
     why = unknown_targets_problem(policy.routing, registry.departments) if registry else ""

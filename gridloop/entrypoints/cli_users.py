@@ -1,4 +1,4 @@
-"""`gridloop user add|list|disable|token`: accounts of the people and systems that sign in."""
+"""`gridloop user add|list|disable|unlock|token`: accounts of the people and systems."""
 
 from __future__ import annotations
 
@@ -68,9 +68,23 @@ def list_users(db: str | None) -> None:
 @db_option
 def disable(name: str, db: str | None) -> None:
     """Disable an account and revoke its tokens."""
-    if not _accounts(db).store.disable(name, _now()):
+    if not _accounts(db).disable(name, _now()):
         raise click.ClickException(f"no active user named {name!r}")
     click.echo(f"disabled {name}; its tokens are revoked")
+
+
+@user.command("unlock")
+@click.argument("name")
+@click.option("--address", default=None, help="Also lift the back-off or lock of this address.")
+@db_option
+def unlock(name: str, address: str | None, db: str | None) -> None:
+    """Lift the sign-in lock and back-off of a name after repeated failed passwords."""
+    cleared = _accounts(db).unlock(name, _now(), address)
+    where = f" and address {address}" if address else ""
+    if cleared:
+        click.echo(f"unlocked {name}{where}: its failed sign-ins are forgotten")
+    else:
+        click.echo(f"{name}{where}: no failed sign-ins to forget")
 
 
 @user.command("token")

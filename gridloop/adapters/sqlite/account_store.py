@@ -1,13 +1,16 @@
-"""Accounts on SQLite: users, hashed session/API tokens, and the access log."""
+"""Accounts on SQLite: users, hashed session/API tokens, failed sign-ins, and the access log."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable, Mapping, Sequence
 
 from gridloop.adapters.sqlite.database import transaction
+from gridloop.adapters.sqlite.revocations import ACCOUNTS, bump
 from gridloop.domain.accounts import Account
 from gridloop.domain.cases.events import Role
+from gridloop.domain.login_throttle import Failures
 
 
 class SqliteAccountStore:
@@ -69,6 +72,7 @@ class SqliteAccountStore:
                 " (SELECT id FROM users WHERE name = ?)",
                 (at_ms, name),
             )
+            bump(conn, ACCOUNTS)
             return cur.rowcount > 0
 
     def add_token(
@@ -105,7 +109,34 @@ class SqliteAccountStore:
                 "UPDATE user_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                 (at_ms, token_hash),
             )
+            bump(conn, ACCOUNTS)
             return cur.rowcount > 0
+
+    def count_login_attempt(
+        self,
+        keys: Sequence[str],
+        counted: Callable[[Mapping[str, Failures]], Mapping[str, Failures]],
+    ) -> None:
+        """In one transaction: the failures of these keys go to `counted`, and what it returns
+        is stored; an exception from it stores nothing (several processes count one total)."""
+        with self._lock, transaction(self._conn) as conn:
+            marks = ",".join("?" * len(keys))
+            rows = conn.execute(
+                f"SELECT key, failures, last_failed_at FROM login_failures WHERE key IN ({marks})",
+                tuple(keys),
+            ).fetchall()
+            found = {str(k): Failures(int(n), int(at)) for k, n, at in rows}
+            _store_failures(conn, counted({k: found.get(k, Failures()) for k in keys}))
+
+    def set_login_failures(self, failures: Mapping[str, Failures]) -> None:
+        with self._lock, transaction(self._conn) as conn:
+            _store_failures(conn, failures)
+
+    def clear_login_failures(self, keys: Sequence[str]) -> int:
+        with self._lock, transaction(self._conn) as conn:
+            marks = ",".join("?" * len(keys))
+            cur = conn.execute(f"DELETE FROM login_failures WHERE key IN ({marks})", tuple(keys))
+            return cur.rowcount
 
     def log_access(
         self, at_ms: int, user_id: str, action: str, subject: str = "", detail: str = ""
@@ -128,6 +159,19 @@ class SqliteAccountStore:
                 (after_id, since_ms or 0, limit),
             ).fetchall()
         return [(int(a), int(b), str(c), str(d), str(e), str(f)) for a, b, c, d, e, f in rows]
+
+
+def _store_failures(conn: sqlite3.Connection, failures: Mapping[str, Failures]) -> None:
+    conn.executemany(
+        "DELETE FROM login_failures WHERE key = ?",
+        [(k,) for k, f in failures.items() if not f.count],
+    )
+    conn.executemany(
+        "INSERT INTO login_failures (key, failures, last_failed_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,"
+        " last_failed_at = excluded.last_failed_at",
+        [(k, f.count, f.last_at) for k, f in failures.items() if f.count],
+    )
 
 
 def _account(row: tuple[object, ...]) -> Account:

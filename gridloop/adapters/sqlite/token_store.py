@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridloop.adapters.sqlite.database import transaction
+from gridloop.adapters.sqlite.revocations import INTAKE, bump
 
 MOSQUITTO_ITERATIONS = 101  # mosquitto_passwd's default for its $7$ (PBKDF2-SHA512) format
 
@@ -79,6 +80,7 @@ class SqliteTokenStore:
                 " WHERE device_id = ? AND revoked_at IS NULL",
                 (now_ms, device_id),
             )
+            bump(self._conn, INTAKE)
         return cur.rowcount
 
     def mosquitto_entries(self) -> list[tuple[str, str]]:

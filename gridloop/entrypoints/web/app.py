@@ -14,12 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from gridloop import __version__
+from gridloop.adapters.sqlite.revocations import INTAKE
 from gridloop.adapters.sqlite.write_gate import share_writes
 from gridloop.bootstrap import bootstrap, tune_gc_for_streaming
 from gridloop.config import Settings
 from gridloop.entrypoints.web import assets, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
+from gridloop.entrypoints.web.callers import principal_of
 from gridloop.entrypoints.web.dashboard_routes import dashboard_router
 from gridloop.entrypoints.web.feed_bell import FeedBell
 from gridloop.entrypoints.web.leader_link import LeaderLink, Leadership, serve_intake
@@ -61,7 +63,8 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
         ingests = leadership is None or leadership.try_lead()
         clock = (lambda: now_ms) if now_ms is not None else (lambda: int(time.time() * 1000))
         pipeline = core.pipeline(clock=clock) if ingests else None
-        state = WebState(pipeline, core.telemetry_store(), core.token_store())
+        intake_revocations = core.revocations(INTAKE)
+        state = WebState(pipeline, core.telemetry_store(), core.token_store(), intake_revocations)
         state.accounts = core.account_service()
         state.bounds = core.intake_bounds()
         case_loop, outbox_worker = None, None
@@ -124,7 +127,7 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
+    app.add_middleware(LimitsMiddleware, limits=api_limits(settings), identify=principal_of)
     app.include_router(telemetry_router)
     app.include_router(auth_router)
     app.include_router(pages_router)

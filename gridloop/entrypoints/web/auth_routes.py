@@ -31,7 +31,10 @@ def _now() -> int:
 @router.post("/auth/login")
 def login(body: Login, request: Request, response: Response) -> SessionOut:
     """A session token for a name and password (also set as an HttpOnly cookie for the pages)."""
-    session = request.app.state.gridloop.accounts.login(body.name, body.password, _now())
+    # the peer address, not X-Forwarded-For: a client may write any header it likes
+    address = request.client.host if request.client else "-"
+    accounts = request.app.state.gridloop.accounts
+    session = accounts.login(body.name, body.password, _now(), address)
     max_age = max(1, (session.expires_at - _now()) // 1000)
     response.set_cookie(
         SESSION_COOKIE, session.token, max_age=max_age, httponly=True, samesite="strict"

@@ -1,7 +1,10 @@
 """Request limits as ASGI middleware: body size, and a token bucket per caller (429 + Retry-After).
 
-The caller is the bearer token (or session cookie), else the client address; the buckets live
-in memory, which is right for one server process (several processes each keep their own).
+The caller is whom a live token (Bearer or session cookie) belongs to, as `identify` says;
+anything else, a made-up token included, counts against the client address, which is the
+peer of the connection (scope["client"]; behind a reverse proxy, what the server was told to
+trust), never a header the client wrote. The buckets live in memory, which is right for one
+server process (several processes each keep their own).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
+
+# (scope, token, may_look_up) → a key for the principal of a live token, else None
+Identify = Callable[[MutableMapping[str, Any], str, bool], Awaitable[str | None]]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,6 +43,13 @@ class _Buckets:
         self._tokens: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    def has_room(self, key: str, now: float) -> bool:
+        """Whether `take` would let a request go now (nothing is taken)."""
+        rate, burst = self.limits.rate_per_s, float(self.limits.burst)
+        with self._lock:
+            level, since = self._tokens.get(key, (burst, now))
+        return min(burst, level + (now - since) * rate) >= 1
+
     def take(self, key: str, now: float) -> float:
         """0 when the request may go, else the seconds until it could."""
         rate, burst = self.limits.rate_per_s, float(self.limits.burst)
@@ -53,17 +66,20 @@ class _Buckets:
 
 
 class LimitsMiddleware:
-    def __init__(self, app: ASGIApp, limits: Limits | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: Limits | None = None, identify: Identify | None = None
+    ) -> None:
         self.app = app
         self.limits = limits or Limits()
         self._buckets = _Buckets(self.limits)
+        self._identify = identify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.limits.exempt_prefixes):
             await self.app(scope, receive, send)
             return
         headers = _wanted(scope["headers"])
-        wait = self._buckets.take(_caller(scope, headers), time.monotonic())
+        wait = self._buckets.take(await self._caller(scope, headers), time.monotonic())
         if wait > 0:
             retry = str(max(1, math.ceil(wait)))
             detail = f"too many requests; retry after {retry} s"
@@ -74,6 +90,18 @@ class LimitsMiddleware:
             await _refuse(send, 413, f"body over {self.limits.max_body} bytes", {})
             return
         await self.app(scope, self._bounded(receive), send)
+
+    async def _caller(self, scope: Scope, headers: dict[str, str]) -> str:
+        client = scope.get("client")
+        address = "a:" + (client[0] if client else "?")
+        token = _token(headers)
+        # a token is looked up only while its address has room: made-up tokens sent past
+        # the address's burst cost no lookup at all
+        if not token or self._identify is None:
+            return address
+        may_look_up = self._buckets.has_room(address, time.monotonic())
+        principal = await self._identify(scope, token, may_look_up)
+        return "p:" + principal if principal is not None else address
 
     def _bounded(self, receive: Receive) -> Receive:
         seen = 0
@@ -113,16 +141,15 @@ def _wanted(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return found
 
 
-def _caller(scope: Scope, headers: dict[str, str]) -> str:
+def _token(headers: dict[str, str]) -> str:
     auth = headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
-        return "t:" + auth[7:].strip()[:80]
+        return auth[7:].strip()
     for part in headers.get("cookie", "").split(";"):
         name, _, value = part.strip().partition("=")
         if name == "gridloop_session" and value:
-            return "t:" + value[:80]
-    client = scope.get("client")
-    return "a:" + (client[0] if client else "?")
+            return value
+    return ""
 
 
 async def _refuse(send: Send, status: int, detail: str, extra: dict[str, str]) -> None:

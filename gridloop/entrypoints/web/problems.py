@@ -23,7 +23,7 @@ from gridloop.domain.cases.errors import (
     TransitionRefused,
 )
 from gridloop.entrypoints.web.limits import BodyTooLarge
-from gridloop.service_layer.accounts import AccountRefused, LoginFailed
+from gridloop.service_layer.accounts import AccountRefused, LoginFailed, LoginThrottled
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("gridloop.web")
@@ -98,6 +98,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LoginFailed)
     async def login_failed(request: Request, exc: LoginFailed) -> Response:
         return _answer(request, 401, str(exc))
+
+    @app.exception_handler(LoginThrottled)
+    async def login_throttled(request: Request, exc: LoginThrottled) -> Response:
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return _answer(request, 429, str(exc), headers=headers)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from anyio import to_thread
 from fastapi import HTTPException
 
+from gridloop.adapters.sqlite.revocations import SqliteRevocations
 from gridloop.adapters.sqlite.telemetry_store import SqliteTelemetryStore
 from gridloop.adapters.sqlite.token_store import Credential, SqliteTokenStore
 from gridloop.domain.accounts import Account
@@ -39,12 +40,15 @@ class WebState:
         pipeline: IngestPipeline | None,
         store: SqliteTelemetryStore,
         tokens: SqliteTokenStore,
+        revocations: SqliteRevocations | None = None,
     ) -> None:
         # no pipeline: another server process ingests, and `leader` passes telemetry to it
         self.pipeline, self.store, self.tokens = pipeline, store, tokens
+        self.revocations = revocations  # intake tokens' generation: a revoke counts at once
         self.leader: LeaderLink | None = None
         self._lock = threading.Lock()  # the pipeline is the single writer
-        self._credentials: dict[str, tuple[float, Credential | None]] = {}
+        # token → (until, credential, the revocation generation read before the lookup)
+        self._credentials: dict[str, tuple[float, Credential | None, int]] = {}
         self.loop: ClosedLoop | None = None  # the case loop, when the database holds a district
         self.cases: CaseService | None = None  # likewise
         self.accounts: AccountService | None = None
@@ -66,15 +70,30 @@ class WebState:
         return self.cases
 
     def authenticate(self, token: str) -> Credential | None:
-        cached = self._credentials.get(token)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        """The credential of a live intake token; remembered for CREDENTIAL_TTL_S while no
+        intake token was revoked since (by any process: one read of the generation)."""
+        generation = self._generation()
+        entry = self._credentials.get(token)
+        if entry is not None and entry[0] > time.monotonic() and entry[2] == generation:
+            return entry[1]
+        # the generation was read before the lookup: a revocation in between leaves this
+        # answer marked older, so the next request looks again
         with self._lock:
             credential = self.tokens.lookup(token)
         if len(self._credentials) > 100_000:
             self._credentials.clear()
-        self._credentials[token] = (time.monotonic() + CREDENTIAL_TTL_S, credential)
+        self._credentials[token] = (time.monotonic() + CREDENTIAL_TTL_S, credential, generation)
         return credential
+
+    def remembered_credential(self, token: str) -> Credential | None:
+        """A live credential `authenticate` answered lately, without a token lookup."""
+        entry = self._credentials.get(token)
+        if entry is None or entry[1] is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1] if entry[2] == self._generation() else None
+
+    def _generation(self) -> int:
+        return self.revocations.generation() if self.revocations is not None else 0
 
     def ingesting(self) -> IngestPipeline:
         if self.pipeline is None:
@@ -164,6 +183,8 @@ class WebState:
                 self.leader.close()
             self.store.close()
             self.tokens.close()
+            if self.revocations is not None:
+                self.revocations.close()
             if self.accounts is not None:
                 self.accounts.close()
             if self.cases is not None:

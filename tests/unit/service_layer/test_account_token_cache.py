@@ -46,3 +46,43 @@ def test_an_unknown_or_logged_out_token_is_never_remembered_as_an_account() -> N
     accounts.authenticate("gl_live", 1_000)
     accounts.logout("gl_live", 1_001)
     assert accounts.remembered("gl_live", 1_002) is None
+
+
+class Generation:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def generation(self) -> int:
+        return self.value
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_newer_revocation_generation_drops_every_remembered_answer() -> None:
+    """issue 13 #9: a revocation made through another process counts at the next request."""
+    store, revocations = FakeStore(), Generation()
+    accounts = AccountService(store, None, lambda _k, _c: True, revocations=revocations)  # type: ignore[arg-type]
+    assert accounts.authenticate("gl_live", 1_000) == WORKER
+    revocations.value += 1  # another process revoked something (not this store's token)
+    assert accounts.remembered("gl_live", 1_001) is None
+    assert accounts.authenticate("gl_live", 1_001) == WORKER
+    assert store.lookups == 2
+
+
+def test_an_answer_looked_up_while_a_revocation_commits_is_not_trusted_later() -> None:
+    store, revocations = FakeStore(), Generation()
+    accounts = AccountService(store, None, lambda _k, _c: True, revocations=revocations)  # type: ignore[arg-type]
+    looked_up = store.account_for_token
+
+    def racing(key: str, now_ms: int) -> Account | None:
+        found = looked_up(key, now_ms)  # the answer read before the revocation …
+        store.tokens.clear()
+        revocations.value += 1  # … which commits before the answer is remembered
+        return found
+
+    store.account_for_token = racing  # type: ignore[method-assign]
+    assert accounts.authenticate("gl_live", 1_000) == WORKER
+    store.account_for_token = looked_up  # type: ignore[method-assign]
+    assert accounts.remembered("gl_live", 1_001) is None
+    assert accounts.authenticate("gl_live", 1_001) is None
