@@ -17,7 +17,7 @@ from gridloop import __version__
 from gridloop.adapters.sqlite.write_gate import share_writes
 from gridloop.bootstrap import bootstrap, tune_gc_for_streaming
 from gridloop.config import Settings
-from gridloop.entrypoints.web import assets, problems
+from gridloop.entrypoints.web import assets, openapi_doc, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
 from gridloop.entrypoints.web.dashboard_routes import dashboard_router
@@ -124,7 +124,9 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(LimitsMiddleware, limits=api_limits(settings))
+    limits = api_limits(settings)
+    app.add_middleware(LimitsMiddleware, limits=limits)
+    openapi_doc.install(app, limits)
     app.include_router(telemetry_router)
     app.include_router(auth_router)
     app.include_router(pages_router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -9,6 +11,7 @@ from gridloop.adapters.sqlite.token_store import Credential
 from gridloop.entrypoints.alert_view import alert_json
 from gridloop.entrypoints.timefmt import parse_iso
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.entrypoints.web.state import RETRY_AFTER_S, WebState
 from gridloop.entrypoints.web.telemetry_body import split_body
 from gridloop.service_layer.alert_views import visible_alerts
@@ -22,7 +25,7 @@ def _state(request: Request) -> WebState:
     return state
 
 
-@router.post("/telemetry")
+@router.post("/telemetry", responses=answers(400, 401, 503))
 async def post_telemetry(request: Request) -> JSONResponse:
     """A JSON array (or one object) or NDJSON body of messages, with a device or gateway token."""
     state = _state(request)
@@ -72,7 +75,7 @@ def get_alerts(
     caller: Caller,
     status: str = Query("all", pattern="^(active|cleared|all)$"),
     rule: str | None = None,
-    since: str | None = None,
+    since: Annotated[str | None, time_query()] = None,
 ) -> list[dict[str, object]]:
     """Alerts in the caller's grids (a department: those of the cases routed to it)."""
     try:
