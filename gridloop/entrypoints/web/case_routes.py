@@ -18,7 +18,7 @@ from gridloop.domain.cases.states import CaseState
 from gridloop.domain.cases.summary import CaseSummary
 from gridloop.domain.cases.workflow import TRANSITIONS, allowed_actions
 from gridloop.entrypoints.case_view import case_json, event_json, is_overdue
-from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.timefmt import parse_api_time
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller, Principal, require
 from gridloop.entrypoints.web.case_schemas import (
@@ -58,7 +58,7 @@ def _codes(values: list[str] | None) -> tuple[str, ...]:
 
 def _instant(name: str, text: str | None) -> int | None:
     try:
-        return parse_iso(text) if text else None
+        return parse_api_time(text) if text else None
     except ValueError as e:
         raise HTTPException(422, f"{name}: {text!r} is not an ISO-8601 time") from e
 

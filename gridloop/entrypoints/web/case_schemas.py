@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from gridloop.domain.cases.events import Action
+from gridloop.entrypoints.timefmt import ISO_TIME, ISO_TIME_LENGTH
 from gridloop.entrypoints.web import cursors
-from gridloop.entrypoints.web.openapi_doc import ISO_TIME, ISO_TIME_LENGTH
 
 SORTS = ("reported_at", "updated_at", "handle_due", "sign_due", "case_id")
 Sort = Literal["reported_at", "updated_at", "handle_due", "sign_due", "case_id"]
@@ -26,8 +26,8 @@ class ActionIn(BaseModel):
     reason: str | None = Field(None, max_length=500)
     until: str | None = Field(
         None,
-        pattern=ISO_TIME,
         max_length=ISO_TIME_LENGTH,
+        json_schema_extra={"pattern": ISO_TIME},  # the route's parse_api_time enforces it
         description="request_extension: the new deadline (ISO-8601)",
     )
     rating: Rating | None = None

@@ -20,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
+from gridloop.entrypoints.timefmt import ISO_TIME, ISO_TIME_LENGTH
 from gridloop.entrypoints.web.api_context import api_services
 from gridloop.entrypoints.web.auth import principal
 from gridloop.entrypoints.web.limits import Limits
@@ -27,18 +28,6 @@ from gridloop.entrypoints.web.problems import PROBLEM_JSON
 
 OPEN311_PREFIX = "/open311/"
 XML = "text/xml"
-# What `timefmt.parse_iso` (datetime.fromisoformat) reads, narrowed to what it reads for
-# certain: a calendar date (02-29 in leap years only), optionally a time (to the
-# microsecond) and an offset.
-_LEAP_YEAR = r"([1-9][0-9](0[48]|[2468][048]|[13579][26])|([13579][26]|[2468][048])00)"
-ISO_TIME = (
-    r"^([1-9][0-9]{3}-"
-    r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-    r"|02-(0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + r"-02-29)"
-    r"(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
-    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$"
-)
-ISO_TIME_LENGTH = 40
 
 
 class FieldError(BaseModel):
@@ -65,10 +54,11 @@ class Open311Error(BaseModel):
 
 def time_query(alias: str | None = None) -> Any:
     """A query parameter holding an ISO-8601 time (`Annotated[str | None, time_query()]`)."""
+    # the route's `parse_api_time` enforces the pattern, with a message naming the field
     return Query(
         alias=alias,
-        pattern=ISO_TIME,
         max_length=ISO_TIME_LENGTH,
+        json_schema_extra={"pattern": ISO_TIME},
         description="ISO-8601 time, e.g. 2026-03-01T08:00:00+08:00 (no offset: Asia/Shanghai)",
     )
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Path, Query, Request
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.domain.people import ResidentTag
-from gridloop.entrypoints.timefmt import iso, parse_iso
+from gridloop.entrypoints.timefmt import iso, parse_api_time
 from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.entrypoints.web.people_schemas import (
@@ -149,7 +149,7 @@ def audit_log(
 ) -> AuditPage:
     """The access log, oldest first (auditors and district admins)."""
     try:
-        since_ms = parse_iso(since) if since else None
+        since_ms = parse_api_time(since) if since else None
     except (ValueError, OverflowError) as e:
         raise HTTPException(422, f"since: {e}") from None
     with _answers():

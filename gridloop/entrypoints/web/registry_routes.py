@@ -12,7 +12,7 @@ from gridloop.domain.cases.indicators import Dimension, Scope
 from gridloop.domain.devices.device import Device
 from gridloop.domain.reach import ScopeNotAllowed, reaches_grid
 from gridloop.entrypoints.report_view import report_json
-from gridloop.entrypoints.timefmt import iso, parse_iso
+from gridloop.entrypoints.timefmt import iso, parse_api_time
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.openapi_doc import answers, time_query
@@ -110,7 +110,7 @@ def reports(
     outside it is 403, never quietly narrowed."""
     try:
         period = reporting.Period(
-            parse_iso(start) if start else None, parse_iso(end) if end else None
+            parse_api_time(start) if start else None, parse_api_time(end) if end else None
         )
     except ValueError as e:
         raise HTTPException(422, f"from/to: not an ISO-8601 time ({e})") from e

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from gridloop.adapters.sqlite.token_store import Credential
 from gridloop.entrypoints.alert_view import alert_json
-from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.timefmt import parse_api_time
 from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.entrypoints.web.state import RETRY_AFTER_S, WebState
@@ -79,7 +79,7 @@ def get_alerts(
 ) -> list[dict[str, object]]:
     """Alerts in the caller's grids (a department: those of the cases routed to it)."""
     try:
-        since_ms = parse_iso(since) if since else None
+        since_ms = parse_api_time(since) if since else None
     except ValueError as e:
         raise HTTPException(422, f"since: {e}") from e
     state = _state(request)
