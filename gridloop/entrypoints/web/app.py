@@ -18,7 +18,7 @@ from gridloop.adapters.sqlite.revocations import INTAKE
 from gridloop.adapters.sqlite.write_gate import share_writes
 from gridloop.bootstrap import bootstrap, tune_gc_for_streaming
 from gridloop.config import Settings
-from gridloop.entrypoints.web import assets, problems
+from gridloop.entrypoints.web import assets, openapi_doc, problems
 from gridloop.entrypoints.web.api_context import api_router
 from gridloop.entrypoints.web.auth_routes import router as auth_router
 from gridloop.entrypoints.web.callers import principal_of
@@ -127,7 +127,9 @@ def create_app(settings: Settings, processes: int = 1, now_ms: int | None = None
 
     app = FastAPI(title="gridloop", version=__version__, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(LimitsMiddleware, limits=api_limits(settings), identify=principal_of)
+    limits = api_limits(settings)
+    app.add_middleware(LimitsMiddleware, limits=limits, identify=principal_of)
+    openapi_doc.install(app, limits)
     app.include_router(telemetry_router)
     app.include_router(auth_router)
     app.include_router(pages_router)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from gridloop.entrypoints.timefmt import iso
 from gridloop.entrypoints.web.auth import SESSION_COOKIE, Caller
+from gridloop.entrypoints.web.openapi_doc import answers
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -28,7 +29,7 @@ def _now() -> int:
     return int(time.time() * 1000)
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=answers(401))
 def login(body: Login, request: Request, response: Response) -> SessionOut:
     """A session token for a name and password (also set as an HttpOnly cookie for the pages)."""
     # the peer address, not X-Forwarded-For: a client may write any header it likes

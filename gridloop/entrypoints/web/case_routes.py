@@ -18,7 +18,7 @@ from gridloop.domain.cases.states import CaseState
 from gridloop.domain.cases.summary import CaseSummary
 from gridloop.domain.cases.workflow import TRANSITIONS, allowed_actions
 from gridloop.entrypoints.case_view import case_json, event_json, is_overdue
-from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.timefmt import parse_api_time
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller, Principal, require
 from gridloop.entrypoints.web.case_schemas import (
@@ -29,8 +29,9 @@ from gridloop.entrypoints.web.case_schemas import (
     decode_cursor,
     encode_cursor,
 )
-from gridloop.entrypoints.web.cursors import MAX_CURSOR
+from gridloop.entrypoints.web.cursors import CURSOR_PATTERN, MAX_CURSOR
 from gridloop.entrypoints.web.json_answer import json_answer
+from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.service_layer.attachments import AttachmentRefused
 from gridloop.service_layer.casework import NewReport, ReportOutcome
 from gridloop.service_layer.ports import CaseFilter
@@ -57,7 +58,7 @@ def _codes(values: list[str] | None) -> tuple[str, ...]:
 
 def _instant(name: str, text: str | None) -> int | None:
     try:
-        return parse_iso(text) if text else None
+        return parse_api_time(text) if text else None
     except ValueError as e:
         raise HTTPException(422, f"{name}: {text!r} is not an ISO-8601 time") from e
 
@@ -76,11 +77,11 @@ def list_cases(
     assignee: Codes = None,
     open: bool = False,
     overdue: bool = False,
-    reported_from: Annotated[str | None, Query(alias="from")] = None,
-    reported_to: Annotated[str | None, Query(alias="to")] = None,
+    reported_from: Annotated[str | None, time_query("from")] = None,
+    reported_to: Annotated[str | None, time_query("to")] = None,
     sort: Sort = "reported_at",
     order: Literal["asc", "desc"] = "asc",
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR, pattern=CURSOR_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     """The cases the caller may see; `next_cursor` continues the list (null on its last page)."""
@@ -117,7 +118,9 @@ def get_case(case_id: CaseId, caller: Caller, api: Api) -> Response:
     return json_answer({**doc, "history": [event_json(e, masked=True) for e in history]})
 
 
-@router.post("/cases/{case_id}/actions", response_model=dict[str, object])
+@router.post(
+    "/cases/{case_id}/actions", response_model=dict[str, object], responses=answers(403, 409)
+)
 def act(case_id: CaseId, body: ActionIn, caller: Caller, api: Api) -> Response:
     """Take a workflow action; 403 when the role (or person) may not, 409 when the case's
     state or a condition refuses it."""

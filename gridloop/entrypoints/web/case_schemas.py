@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from gridloop.domain.cases.events import Action
+from gridloop.entrypoints.timefmt import ISO_TIME, ISO_TIME_LENGTH
 from gridloop.entrypoints.web import cursors
 
 SORTS = ("reported_at", "updated_at", "handle_due", "sign_due", "case_id")
@@ -13,16 +15,21 @@ Sort = Literal["reported_at", "updated_at", "handle_due", "sign_due", "case_id"]
 NULLABLE_SORTS = ("handle_due", "sign_due")  # a case may have no such deadline
 CASE_ID_LENGTH = 32  # as the case routes' path parameter
 Rating = Literal["satisfied", "basically_satisfied", "unsatisfied"]
-Hash = str
+Hash = Annotated[str, Field(pattern="^[0-9a-f]{64}$")]  # domain.attachments.is_content_hash
 
 
 class ActionIn(BaseModel):
     """One workflow action; `payload` carries further fields the action takes."""
 
-    action: str = Field(min_length=1, max_length=32)
+    action: Action  # an enum in the OpenAPI document: an unknown action is 422 before the route
     note: str | None = Field(None, max_length=2000)
     reason: str | None = Field(None, max_length=500)
-    until: str | None = Field(None, description="request_extension: the new deadline (ISO)")
+    until: str | None = Field(
+        None,
+        max_length=ISO_TIME_LENGTH,
+        json_schema_extra={"pattern": ISO_TIME},  # the route's parse_api_time enforces it
+        description="request_extension: the new deadline (ISO-8601)",
+    )
     rating: Rating | None = None
     attachments: list[Hash] = Field(default_factory=list, max_length=20)
     payload: dict[str, object] = Field(default_factory=dict)

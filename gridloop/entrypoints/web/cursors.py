@@ -19,6 +19,7 @@ SQLITE_MIN = -(2**63)  # SQLite INTEGER: a signed 64-bit number
 SQLITE_MAX = 2**63 - 1
 MAX_TEXT = 200  # characters of a string inside a cursor
 MAX_CURSOR = 400  # characters of an encoded cursor (the routes' Query(max_length=...))
+CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"  # base64url: the routes' Query(pattern=...)
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 Value = int | str | None
 

@@ -27,7 +27,7 @@ from gridloop.domain.reach import ScopeNotAllowed
 from gridloop.entrypoints.web import dashboard_view as view
 from gridloop.entrypoints.web.api_context import NO_DISTRICT, ApiServices
 from gridloop.entrypoints.web.auth import Caller, Principal, require
-from gridloop.entrypoints.web.sse import MAX_ID, resume_point
+from gridloop.entrypoints.web.sse import EVENT_ID_PATTERN, MAX_ID, resume_point
 from gridloop.service_layer.command_views import CommandViews, GridOutOfReach
 from gridloop.service_layer.dashboard import Dashboard
 
@@ -137,7 +137,7 @@ def queues(request: Request, caller: DeskReader) -> dict[str, object]:
 async def alert_stream(
     request: Request,
     caller: Caller,
-    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+    last_event_id: Annotated[str | None, Header(max_length=20, pattern=EVENT_ID_PATTERN)] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     """text/event-stream: `id:` the alert id, `event: alert`, `data:` the alert with its rule's

@@ -24,7 +24,7 @@ from gridloop.entrypoints.timefmt import iso
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
 from gridloop.entrypoints.web.feed_hub import FeedHub
-from gridloop.entrypoints.web.sse import MAX_ID, resume_point
+from gridloop.entrypoints.web.sse import EVENT_ID_PATTERN, MAX_ID, resume_point
 from gridloop.service_layer.notice_feed import NoticeFeed
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
@@ -46,7 +46,7 @@ async def feed(
     request: Request,
     caller: Caller,
     api: Api,
-    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+    last_event_id: Annotated[str | None, Header(max_length=20, pattern=EVENT_ID_PATTERN)] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     """text/event-stream: `id:` the notice id, `event:` its kind, `data:` the notice as JSON."""

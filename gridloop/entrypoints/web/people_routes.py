@@ -16,8 +16,9 @@ from fastapi import APIRouter, FastAPI, HTTPException, Path, Query, Request
 from gridloop.bootstrap import bootstrap
 from gridloop.config import Settings
 from gridloop.domain.people import ResidentTag
-from gridloop.entrypoints.timefmt import iso, parse_iso
+from gridloop.entrypoints.timefmt import iso, parse_api_time
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.entrypoints.web.people_schemas import (
     AccessEntryOut,
     AuditPage,
@@ -80,7 +81,7 @@ def _answers() -> Iterator[None]:
         raise HTTPException(404, str(e)) from None
 
 
-@routes.get("/residents")
+@routes.get("/residents", responses=answers(403, 404))
 def list_residents(
     request: Request,
     caller: Caller,
@@ -99,7 +100,7 @@ def list_residents(
     )
 
 
-@routes.get("/residents/{resident_id}")
+@routes.get("/residents/{resident_id}", responses=answers(403))
 def get_resident(
     request: Request, caller: Caller, resident_id: Id, reveal: bool = False
 ) -> ResidentOut:
@@ -109,7 +110,7 @@ def get_resident(
     return _resident(record, masked=not reveal)
 
 
-@routes.get("/devices/{device_id}/health")
+@routes.get("/devices/{device_id}/health", responses=answers(403))
 def device_health(
     request: Request,
     caller: Caller,
@@ -138,17 +139,17 @@ def device_health(
     )
 
 
-@routes.get("/audit")
+@routes.get("/audit", responses=answers(403, 404))
 def audit_log(
     request: Request,
     caller: Caller,
-    since: Annotated[str | None, Query(max_length=40, description="ISO-8601 time")] = None,
+    since: Annotated[str | None, time_query()] = None,
     after: Annotated[int, Query(ge=0, le=2**62, description="next_after of the last page")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> AuditPage:
     """The access log, oldest first (auditors and district admins)."""
     try:
-        since_ms = parse_iso(since) if since else None
+        since_ms = parse_api_time(since) if since else None
     except (ValueError, OverflowError) as e:
         raise HTTPException(422, f"since: {e}") from None
     with _answers():

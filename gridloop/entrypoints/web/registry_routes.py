@@ -12,14 +12,17 @@ from gridloop.domain.cases.indicators import Dimension, Scope
 from gridloop.domain.devices.device import Device
 from gridloop.domain.reach import ScopeNotAllowed, reaches_grid
 from gridloop.entrypoints.report_view import report_json
-from gridloop.entrypoints.timefmt import iso, parse_iso
+from gridloop.entrypoints.timefmt import iso, parse_api_time
 from gridloop.entrypoints.web.api_context import Api
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.service_layer import reporting
 from gridloop.service_layer.device_status import DeviceStatus
 from gridloop.service_layer.scoped_reports import report_for
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
+# what `Scope.parse` reads: `district`, or a dimension and a code
+SCOPE_PATTERN = "^(district|(street|community|grid|worker):.+)$"
 
 
 def _now() -> int:
@@ -94,20 +97,20 @@ def _device_json(s: DeviceStatus) -> dict[str, object]:
     }
 
 
-@router.get("/reports")
+@router.get("/reports", responses=answers(403))
 def reports(
     caller: Caller,
     api: Api,
-    start: Annotated[str | None, Query(alias="from")] = None,
-    end: Annotated[str | None, Query(alias="to")] = None,
-    scope: Annotated[str | None, Query(max_length=64)] = None,
+    start: Annotated[str | None, time_query("from")] = None,
+    end: Annotated[str | None, time_query("to")] = None,
+    scope: Annotated[str | None, Query(max_length=64, pattern=SCOPE_PATTERN)] = None,
     by: Dimension | None = None,
 ) -> dict[str, object]:
     """The closed-loop indicators of the caller's region (or a part of it: `scope`); a scope
     outside it is 403, never quietly narrowed."""
     try:
         period = reporting.Period(
-            parse_iso(start) if start else None, parse_iso(end) if end else None
+            parse_api_time(start) if start else None, parse_api_time(end) if end else None
         )
     except ValueError as e:
         raise HTTPException(422, f"from/to: not an ISO-8601 time ({e})") from e

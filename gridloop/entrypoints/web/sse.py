@@ -7,6 +7,8 @@ from collections.abc import Callable
 from fastapi import HTTPException
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no stream's ids pass it
+# the Last-Event-ID header (Header(pattern=...)): an id as sent, at most 18 digits (< MAX_ID)
+EVENT_ID_PATTERN = "^[0-9]{1,18}$"
 
 
 def resume_point(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from gridloop.adapters.sqlite.token_store import Credential
 from gridloop.entrypoints.alert_view import alert_json
-from gridloop.entrypoints.timefmt import parse_iso
+from gridloop.entrypoints.timefmt import parse_api_time
 from gridloop.entrypoints.web.auth import Caller
+from gridloop.entrypoints.web.openapi_doc import answers, time_query
 from gridloop.entrypoints.web.state import RETRY_AFTER_S, WebState
 from gridloop.entrypoints.web.telemetry_body import split_body
 from gridloop.entrypoints.web.telemetry_encoding import check_headers, read_body
@@ -23,7 +26,7 @@ def _state(request: Request) -> WebState:
     return state
 
 
-@router.post("/telemetry")
+@router.post("/telemetry", responses=answers(400, 401, 503))
 async def post_telemetry(request: Request) -> JSONResponse:
     """A JSON array (or one object) or NDJSON body of messages, with a device or gateway token;
     Content-Type x-ndjson, json, jsonl or text/plain (or none), gzip or no Content-Encoding."""
@@ -75,11 +78,11 @@ def get_alerts(
     caller: Caller,
     status: str = Query("all", pattern="^(active|cleared|all)$"),
     rule: str | None = None,
-    since: str | None = None,
+    since: Annotated[str | None, time_query()] = None,
 ) -> list[dict[str, object]]:
     """Alerts in the caller's grids (a department: those of the cases routed to it)."""
     try:
-        since_ms = parse_iso(since) if since else None
+        since_ms = parse_api_time(since) if since else None
     except ValueError as e:
         raise HTTPException(422, f"since: {e}") from e
     state = _state(request)
