@@ -68,7 +68,7 @@ def test_files_from_before_the_ledger_are_pruned_by_age_unless_referenced(
     service, ledger = app.attachment_service(cases, clock=lambda: T0)
     old, kept, fresh = (hashlib.sha256(jpeg(n)).hexdigest() for n in (3, 4, 5))
     for sha, n in ((old, 3), (kept, 4), (fresh, 5)):
-        blobs.put(sha, jpeg(n))  # as an upload before migration 0012 left them: no record
+        blobs.put(sha, jpeg(n))  # as an upload before migration 0011 left them: no record
     for sha in (old, kept):
         path = tmp_path / "attachments" / sha[:2] / sha
         os.utime(path, ((T0 - 48 * HOUR) / 1000, (T0 - 48 * HOUR) / 1000))
